@@ -1,0 +1,17 @@
+#!/usr/bin/env node
+// Runs the jest suite with a JSON result and prints the plain "N passed, N failed, N skipped" line CI reads.
+'use strict';
+const { spawnSync } = require('node:child_process');
+const fs = require('node:fs');
+const path = require('node:path');
+
+const root = path.resolve(__dirname, '..');
+const out = path.join(root, 'reports', 'jest.json');
+fs.mkdirSync(path.dirname(out), { recursive: true });
+fs.rmSync(out, { force: true });
+const jestBin = require.resolve('jest/bin/jest');
+const args = [jestBin, '--ci', '--json', `--outputFile=${out}`, ...process.argv.slice(2)];
+const run = spawnSync(process.execPath, args, { cwd: root, stdio: 'inherit' });
+const status = run.status ?? 1;
+const summary = spawnSync(process.execPath, [path.join(__dirname, 'summary.js'), out], { stdio: 'inherit' });
+process.exit(status || summary.status || 0);
