@@ -64,7 +64,8 @@ describe('DESIGN §2 one-way imports', () => {
             violations.push(`${path.relative(root, file)} imports ${spec} from outside harness/`);
             continue;
           }
-          const targetRoom = roomOf(target.endsWith('.ts') ? target : `${target}.ts`);
+          const isDir = fs.existsSync(target) && fs.statSync(target).isDirectory();
+          const targetRoom = roomOf(isDir ? path.join(target, 'index.ts') : target.endsWith('.ts') ? target : `${target}.ts`);
           const t = targetRoom === 'errors' ? 'errors.ts' : targetRoom;
           if (t !== room && !(ALLOWED[room] ?? []).includes(t)) {
             violations.push(`${path.relative(root, file)} (${room}) imports ${spec} (${t})`);
