@@ -125,6 +125,10 @@ const virtualSchema = mapping({
   coredumpTimeoutMs: positiveMs.default(300_000),
   /** How long the kernel waits for the firmware's shutdown ack (remoteproc.md §7.1: 500 ms). */
   stopAckMs: positiveMs.default(500),
+  /** Period of the behavioural model's watchdog (WWDG1 stand-in) after a `crash` command. */
+  watchdogMs: positiveMs.optional(),
+  /** N of remoteprocN: real boards number instances in probe order (remoteproc.md §1.1), so suites must not assume 0. */
+  rprocIndex: intField('a non-negative integer (the N of remoteprocN)').default(0),
 }).superRefine((v, ctx) => {
   if (v.coprocessor === 'twin') {
     if (v.machine === undefined) ctx.addIssue({ code: 'custom', path: ['machine'], message: "the QEMU machine of a twin board: 'mps2-an386' (M4) or 'mps2-an505' (M33)" });

@@ -297,3 +297,12 @@ describe('remoteproc.md §1.4 write size', () => {
     expect(line.length).toBeLessThan(1024);
   });
 });
+
+describe('remoteproc.md §1.1 instance numbering', () => {
+  test('remoteproc.md §1.1 the profile can put the core at remoteproc1 (probe order); `name` still says m4', async () => {
+    const b = await makeBoard('virtual-mp157', (p) => ({ ...p, virtual: { ...p.virtual!, rprocIndex: 1 } }));
+    expect(b.sys).toBe('/sys/class/remoteproc/remoteproc1');
+    expect(await read(b, '/sys/class/remoteproc/remoteproc1/name')).toBe('m4\n');
+    expect(b.fs.readdir('/sys/class/remoteproc')).toEqual(['remoteproc1']);
+  });
+});
