@@ -1,0 +1,25 @@
+// Public API of harness/remoteproc: the sysfs/debugfs driver, kernel-error mapping, dmesg cursor, RPMsg tty client.
+export type { CommandRunner, FileTransfer, RemoteStream, ExecResult, ExecOptions } from './capabilities';
+export { RemoteprocDriver } from './driver';
+export type { WaitOptions } from './driver';
+export type { RemoteprocDriverOptions, Instance } from './rproc-context';
+export { RemoteprocError, ERRNO, errnoFromShellText } from './remoteproc-error';
+export type { ErrnoName, RemoteprocOperation } from './remoteproc-error';
+export { RPROC_STATES, parseState } from './rproc-state';
+export type { RprocState, RecoveryMode, CoredumpMode } from './rproc-state';
+export { DmesgCursor, parseDmesg, linesSince, markOf } from './dmesg-cursor';
+export type { DmesgLine, DmesgMark } from './dmesg-cursor';
+export { parseResourceTableDump } from './rsc-table-dump';
+export type { DumpEntry, DumpVring } from './rsc-table-dump';
+export { rebuildTraceLog } from './trace-log';
+export { parseCoredump, coreBytesAt } from './coredump';
+export type { Coredump, CoreSegment } from './coredump';
+export type { FetchedCoredump } from './devcoredump';
+export type { DeployResult } from './deploy';
+export type { FirmwareFormat } from './signed-image';
+export { decodeHexdump } from './remote-bytes';
+export { shq, checkFirmwareName } from './shell-words';
+export { RpmsgTty, openChannels, burstMessage } from './rpmsg-tty';
+export type { BurstResult, RpmsgChannels, TtyOptions } from './rpmsg-tty';
+export { latencyStats, throughput } from './latency-stats';
+export type { LatencyStats } from './latency-stats';
