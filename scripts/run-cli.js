@@ -40,4 +40,5 @@ if (!fs.existsSync(entry)) {
   process.exit(2);
 }
 process.argv = [process.argv[0], entry, ...args];
-require(entry);
+// runMain makes the CLI the main module, so its `require.main === module` guard holds as with `node dist/...`.
+require('node:module').runMain();

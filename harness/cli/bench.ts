@@ -113,4 +113,4 @@ function writeJson(file: string, data: Record<string, number>): void {
 }
 
 // scripts/run-cli.js require()s this file after pointing process.argv[1] at it, so require.main is the launcher there
-if (require.main === module || process.argv[1] === __filename) runCli((argv, io) => main(argv, io));
+if (require.main === module) runCli((argv, io) => main(argv, io));

@@ -191,4 +191,4 @@ export async function control(board: VirtualBoard, line: string, stop: () => voi
 }
 
 // scripts/run-cli.js require()s this file after pointing argv[1] at it, so require.main is the launcher there
-if (require.main === module || process.argv[1] === __filename) runCli((argv, io) => boardMain(argv, io));
+if (require.main === module) runCli((argv, io) => boardMain(argv, io));

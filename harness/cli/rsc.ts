@@ -199,4 +199,4 @@ function formatMutationList(mutations: readonly MutationSpec[]): string {
 }
 
 // scripts/run-cli.js require()s this file after pointing process.argv[1] at it, so require.main is the launcher there
-if (require.main === module || process.argv[1] === __filename) runCli(main);
+if (require.main === module) runCli(main);

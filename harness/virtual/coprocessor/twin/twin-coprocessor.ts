@@ -23,7 +23,7 @@ export interface TwinOptions {
   stateDir: string;
   /** qemu-system-arm by default */
   qemuBinary?: string;
-  /** the WWDG period the twin stands for: the delay of the injectCrash fallback (default 1000 ms, the firmware's 2 x 0.5 s) */
+  /** the WWDG period the twin stands for: the delay of the injectCrash fallback (default 2000 ms: the firmware's CMSDK watchdog, 2 stages of 1 s, TWIN-PROTOCOL.md) */
   watchdogPeriodMs?: number;
 }
 
@@ -62,7 +62,7 @@ export class TwinCoprocessor extends EventEmitter<CoprocessorEvents> implements 
     super();
     this.facts = twinFactsOf(opts.profile);
     this.stateDir = opts.stateDir;
-    this.watchdogPeriodMs = opts.watchdogPeriodMs ?? 1000;
+    this.watchdogPeriodMs = opts.watchdogPeriodMs ?? 2000;
     const board = this.facts.board.replace(/[^A-Za-z0-9_.-]/g, '_');
     const prefix = `rproc-hil-twin-${board}-${process.pid}-${++instances}-${randomBytes(3).toString('hex')}`;
     this.shmPath = path.join('/dev/shm', prefix);
@@ -108,7 +108,7 @@ export class TwinCoprocessor extends EventEmitter<CoprocessorEvents> implements 
     await this.session.prepare(image.firmwareName, image.elf.bytes, hash);
     this.clearFallbackCrash();
     this.snapshots.clear();
-    this.crashKnob = crashKnobOf(image.elf, window);
+    this.crashKnob = crashKnobOf(image.elf, window, this.facts.windowBase);
     this.host = linkRpmsg(image, window, {
       kick: (id) => this.kick(id),
       onMessage: (m) => this.emit('message', m),
@@ -196,21 +196,19 @@ export class TwinCoprocessor extends EventEmitter<CoprocessorEvents> implements 
   }
 
   /**
-   * The firmware takes its own crash path when its crash variables are in the window (qemu-m4); then its watchdog
-   * fires as on the board. Otherwise (qemu-m33: .bss outside the window) the core is frozen with QMP `stop` and the
+   * The firmware takes its own crash path through the control block's crash_request word (or, on older builds, its
+   * .bss crash variables when they are in the window); then its watchdog
+   * fires as on the board. Otherwise the core is frozen with QMP `stop` and the
    * crash is reported one watchdog period later, as the watchdog would.
    */
   injectCrash(kind: 'hardfault' | 'watchdog'): void {
     if (this.phase === 'crashed') return; // already down: the kernel may not have handled the first crash yet
     if (this.phase !== 'running') throw new StateError(`injectCrash(${kind}) while the twin is ${this.phase}`);
-    if (this.crashKnob !== null) {
-      this.crashKnob.pull(kind);
-      return;
-    }
+    if (this.crashKnob?.pull(kind)) return;
     const proc = this.session.process;
     if (proc === null) return;
     this.phase = 'crashed';
-    this.diagnose(`injectCrash(${kind}): the firmware has no crash variables in the window; core frozen with QMP stop`);
+    this.diagnose(`injectCrash(${kind}): the firmware has no twin control block and no crash variables in the window; core frozen with QMP stop`);
     this.session
       .call('stop', 'inject-crash')
       .then(() => this.takeSnapshots())
