@@ -21,7 +21,7 @@ const SPEC: CommandSpec = {
   positionals: [],
 };
 
-/** The stdin control channel's commands (docs/readme/virtual-board.md). */
+/** The stdin control channel's commands (docs/virtual-board.md). */
 export const CONTROL_HELP = [
   'fault NAME=VALUE [NAME=VALUE ...]   set fault knobs (latencyMs, dropAfterCommands, refuseForMs, hangStartMs,',
   '                                    corruptNextUpload, fillFirmwareDir, rotateHostKey, crashAfterMs)',

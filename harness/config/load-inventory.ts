@@ -13,7 +13,7 @@ export interface LoadInventoryOptions {
   boardsDir?: string;
 }
 
-const TODO = 'Fix the inventory; boards/farm.example.yaml shows the format.';
+const FIX_HINT = 'Fix the inventory; boards/farm.example.yaml shows the format.';
 const SECRET_KEY = /^(password|passwd|pass|passphrase|secret|token|privatekeydata|keydata|key)$/i;
 const KEY_MATERIAL = /-----BEGIN|PRIVATE KEY|^(ssh-ed25519|ssh-rsa|ecdsa-sha2-\S+) AAAA/;
 
@@ -57,7 +57,7 @@ export function loadInventory(file: string, opts: LoadInventoryOptions = {}): Fa
   const data = readYamlFile(abs);
   const secrets: ConfigProblem[] = [];
   findSecrets(data, [], abs, secrets);
-  if (secrets.length > 0) throw configErrorOf(secrets, TODO);
+  if (secrets.length > 0) throw configErrorOf(secrets, FIX_HINT);
 
   const result = inventorySchema.safeParse(data);
   const problems: ConfigProblem[] = result.success
@@ -78,7 +78,7 @@ export function loadInventory(file: string, opts: LoadInventoryOptions = {}): Fa
       problems.push({ file: abs, keyPath: formatKeyPath(['boards', name, 'type']), expected: `a profile in boards/ (${profiles.join(', ')})`, found: describeValue(type) });
     }
   }
-  if (problems.length > 0 || !result.success) throw configErrorOf(problems, TODO);
+  if (problems.length > 0 || !result.success) throw configErrorOf(problems, FIX_HINT);
 
   const baseDir = path.dirname(abs);
   const instances: FarmInstance[] = Object.entries(result.data.boards).map(([name, inst]) => {

@@ -15,7 +15,7 @@ export interface LoadProfileOptions {
 
 const MAX_EXTENDS_DEPTH = 16;
 const PROFILE_NAME = /^[a-z0-9][a-z0-9._-]*$/;
-const TODO = 'Fix the profile; the format is described in docs/readme/profiles.md.';
+const FIX_HINT = 'Fix the profile; the format is described in docs/profiles.md.';
 
 /** The repository's boards/ directory (HIL_BOARDS_DIR overrides it). */
 export function defaultBoardsDir(): string {
@@ -75,7 +75,7 @@ function profileFile(name: string, boardsDir: string, besides?: string): string 
 }
 
 function oneProblem(file: string, keyPath: string, expected: string, found: unknown, foundText?: string): ConfigError {
-  return configErrorOf([{ file, keyPath, expected, found: foundText ?? describeValue(found) }], TODO);
+  return configErrorOf([{ file, keyPath, expected, found: foundText ?? describeValue(found) }], FIX_HINT);
 }
 
 /** The chain of files from the root ancestor to `file`. */
@@ -118,7 +118,7 @@ export function loadProfileFile(file: string, boardsDir: string): BoardProfile {
     blame: merged.blame,
     allowedKeys: (p) => allowedKeysAt(profileSchema, p),
   });
-  throw configErrorOf(problems, TODO);
+  throw configErrorOf(problems, FIX_HINT);
 }
 
 /** Loads `boards/<name>.yaml`, or the file at a path (anything with a `/` or ending in .yaml). */

@@ -37,7 +37,7 @@ describe('extends', () => {
     const e = thrown(() => loadProfile('loop-a', { boardsDir: boards.dir }));
     expect(e.message).toBe(
       `${boards.dir}/loop-b.yaml: extends: expected a profile that does not (indirectly) extend itself, found "loop-a", a cycle: loop-a -> loop-b -> loop-a\n` +
-        'Fix the profile; the format is described in docs/readme/profiles.md.',
+        'Fix the profile; the format is described in docs/profiles.md.',
     );
   });
 
@@ -50,7 +50,7 @@ describe('extends', () => {
     boards.write('orphan.yaml', 'extends: stm32mp157x-dk9\n');
     expect(thrown(() => loadProfile('orphan', { boardsDir: boards.dir })).message).toBe(
       `${boards.dir}/orphan.yaml: extends: expected the name of a profile in ${boards.dir} (orphan, stm32mp157c-ev1, stm32mp157f-dk2, stm32mp257f-dk, stm32mp257f-ev1, twin-mp157, twin-mp257, virtual-mp157, virtual-mp257), found "stm32mp157x-dk9"\n` +
-        'Fix the profile; the format is described in docs/readme/profiles.md.',
+        'Fix the profile; the format is described in docs/profiles.md.',
     );
   });
 

@@ -6,7 +6,7 @@ import { ConfigError } from '../../harness/errors';
 import { REAL_BOARDS, thrown, tmpBoards, type TmpBoards } from './tmp-boards';
 
 const KEY = 'SHA256:47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU';
-const TODO = 'Fix the inventory; boards/farm.example.yaml shows the format.';
+const FIX_HINT = 'Fix the inventory; boards/farm.example.yaml shows the format.';
 
 let boards: TmpBoards;
 beforeEach(() => {
@@ -56,7 +56,7 @@ describe('farm inventory', () => {
     const e = inventoryError(oneBoard(`{ host: h, password: hunter2, hostKey: "${KEY}" }`));
     expect(e.message).toBe(
       `${boards.dir}/farm.yaml: boards.b1.ssh.password: expected no plain secret in the inventory, found a password value (not shown) ` +
-        '(secrets go by reference only: put a password in an environment variable and write passwordEnv: VAR_NAME; give keys by path (privateKey) or agent: true)\n' + TODO,
+        '(secrets go by reference only: put a password in an environment variable and write passwordEnv: VAR_NAME; give keys by path (privateKey) or agent: true)\n' + FIX_HINT,
     );
     expect(e.message).not.toContain('hunter2');
     expect(JSON.stringify(e.details)).not.toContain('hunter2');

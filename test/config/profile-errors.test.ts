@@ -3,7 +3,7 @@ import { ConfigError } from '../../harness/errors';
 import { loadProfile } from '../../harness/config';
 import { dk2Body, thrown, tmpBoards, type TmpBoards } from './tmp-boards';
 
-const TODO = 'Fix the profile; the format is described in docs/readme/profiles.md.';
+const FIX_HINT = 'Fix the profile; the format is described in docs/profiles.md.';
 
 let boards: TmpBoards;
 beforeEach(() => {
@@ -22,7 +22,7 @@ describe('profile errors', () => {
   test('a bad size names file, key path with index, expectation and the value found', () => {
     const e = errorOf('bad-size', dk2Body(boards).replace('size: 0x4000 }', 'size: abc }'));
     expect(e.message).toBe(
-      `${boards.dir}/bad-size.yaml: coprocessor.memory[5].size: expected a positive integer (bytes; YAML int, "0x..." hex or a size like "64K"), found "abc"\n${TODO}`,
+      `${boards.dir}/bad-size.yaml: coprocessor.memory[5].size: expected a positive integer (bytes; YAML int, "0x..." hex or a size like "64K"), found "abc"\n${FIX_HINT}`,
     );
     expect(e.code).toBe('E_CONFIG');
     expect(e.details).toMatchObject({ file: `${boards.dir}/bad-size.yaml`, keyPath: 'coprocessor.memory[5].size' });
@@ -32,7 +32,7 @@ describe('profile errors', () => {
     const e = errorOf('typo', dk2Body(boards).replace('  watchdogCrash:', '  watchdogCrsh:'));
     expect(e.message).toBe(
       `${boards.dir}/typo.yaml: capabilities.watchdogCrash: expected true or false, found nothing (the key is missing)\n` +
-        `${boards.dir}/typo.yaml: capabilities.watchdogCrsh: expected a known key (trace, watchdogCrash, coredump, detach, recovery), found unknown key "watchdogCrsh" (did you mean "watchdogCrash"?)\n${TODO}`,
+        `${boards.dir}/typo.yaml: capabilities.watchdogCrsh: expected a known key (trace, watchdogCrash, coredump, detach, recovery), found unknown key "watchdogCrsh" (did you mean "watchdogCrash"?)\n${FIX_HINT}`,
     );
   });
 
@@ -75,7 +75,7 @@ describe('profile errors', () => {
 
   test('a name that differs from the file name is refused', () => {
     const e = errorOf('renamed', boards.read('stm32mp157f-dk2.yaml'));
-    expect(e.message).toBe(`${boards.dir}/renamed.yaml: name: expected "renamed" (the file name without .yaml) or no name key, found "stm32mp157f-dk2"\n${TODO}`);
+    expect(e.message).toBe(`${boards.dir}/renamed.yaml: name: expected "renamed" (the file name without .yaml) or no name key, found "stm32mp157f-dk2"\n${FIX_HINT}`);
   });
 
   test('a YAML syntax error gives line and column', () => {
@@ -91,7 +91,7 @@ describe('profile errors', () => {
 
   test('a file that is not a mapping says what a profile is', () => {
     const e = errorOf('list', '- a\n- b\n');
-    expect(e.message).toBe(`${boards.dir}/list.yaml: (top level): expected a mapping (key: value lines) describing a board profile, found a list of 2 items\n${TODO}`);
+    expect(e.message).toBe(`${boards.dir}/list.yaml: (top level): expected a mapping (key: value lines) describing a board profile, found a list of 2 items\n${FIX_HINT}`);
   });
 
   test('an unparsable kernel release without explicit rules is refused', () => {

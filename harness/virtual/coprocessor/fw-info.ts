@@ -45,7 +45,7 @@ function fwInfoSection(elf: ElfFile): Map<string, string> {
 }
 
 /**
- * Convention (docs/readme/virtual-kernel.md), first match wins:
+ * Convention (docs/virtual-kernel.md), first match wins:
  * 1. a `.fw_info` section with `key=value` words: variant, build, control (0/1), tty (channel name);
  * 2. what the test firmware (firmware/common) embeds: strings at symbols `fw_variant` / `fw_build_id`,
  *    the control channel when its `reply_buf` exists, the legacy name when the image holds "rpmsg-tty-channel";
