@@ -1,7 +1,8 @@
 // The board's serial console: a pty pair (socat) or raw TCP line carrying kernel log lines and a login shell.
 import { Getty, type ConsoleShell } from './getty';
 import type { ConsoleEndpoint, SerialLink } from './link';
-import { findExecutable, SocatMissingError, startPtyLink } from './pty';
+import { findExecutable } from '../host-tools';
+import { SocatMissingError, startPtyLink } from './pty';
 import { startTcpLink } from './tcp';
 
 export type { ConsoleEndpoint, SerialLink } from './link';

@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import * as tty from 'node:tty';
 import { HilError } from '../../errors';
 import type { SerialLink } from './link';
+import { findExecutable } from '../host-tools';
 
 /** Bytes the board keeps for a stalled reader before it starts dropping output (a real UART drops at once). */
 const MAX_PENDING = 64 * 1024;
@@ -23,20 +24,6 @@ export class SocatMissingError extends HilError {
  * The guard has its own process group, so a terminal's Ctrl-C reaches only this process, which then shuts down.
  */
 const GUARD = 'trap "" INT; "$0" -d -d "$1" "$2" & s=$!; read x; kill $s 2>/dev/null; wait $s';
-
-/** An executable found the way the shell would find it (checked without spawning anything: start-up time counts). */
-export function findExecutable(name: string, envPath = process.env.PATH ?? ''): string | null {
-  const candidates = name.includes('/') ? [name] : envPath.split(path.delimiter).filter((d) => d !== '').map((d) => path.join(d, name));
-  for (const c of candidates) {
-    try {
-      fs.accessSync(c, fs.constants.X_OK);
-      if (fs.statSync(c).isFile()) return c;
-    } catch {
-      // not here
-    }
-  }
-  return null;
-}
 
 /** Starts socat with stable link names and opens the board side without blocking the event loop. */
 export async function startPtyLink(stateDir: string, socatPath = 'socat'): Promise<SerialLink> {

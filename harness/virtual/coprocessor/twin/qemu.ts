@@ -1,12 +1,11 @@
 // One qemu-system-arm process per twin: spawn line of qemu-twin.md §0, fd-passed socketpairs, stderr tail, death with its parent.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { EventEmitter } from 'node:events';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import type { Duplex } from 'node:stream';
 import { InfraError } from '../../../errors';
 import type { TwinMachine } from './machine';
 import { QmpClient } from './qmp';
+import { findExecutable } from '../../host-tools';
 
 export interface QemuSpawnOptions {
   /** binary name (looked up in PATH) or path; default qemu-system-arm */
@@ -33,20 +32,6 @@ export interface QemuEvents {
 const HARMLESS_STDERR = /nic lan9118\.0 has no peer/; // qemu-twin.md §5.5: always printed, -nic none does not silence it
 const STDERR_LINES_KEPT = 40;
 const CONSOLE_LINE_MAX = 4096;
-
-/** Absolute path of an executable in PATH (or the given path), null when absent. */
-export function findExecutable(name: string, envPath = process.env.PATH ?? ''): string | null {
-  const candidates = name.includes('/') ? [name] : envPath.split(path.delimiter).filter((d) => d !== '').map((d) => path.join(d, name));
-  for (const c of candidates) {
-    try {
-      fs.accessSync(c, fs.constants.X_OK);
-      if (fs.statSync(c).isFile()) return c;
-    } catch {
-      // not here: try the next PATH entry
-    }
-  }
-  return null;
-}
 
 export function qemuArgs(o: QemuSpawnOptions): string[] {
   return [

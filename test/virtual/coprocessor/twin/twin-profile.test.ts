@@ -6,7 +6,7 @@ import { twinFactsOf } from '../../../../harness/virtual/coprocessor/twin/twin-p
 describe('twinFactsOf', () => {
   test('twin-mp157: an386 window at 0x21000000, RETRAM is the only region QEMU does not share', () => {
     const f = twinFactsOf(loadProfile('twin-mp157'));
-    expect([f.machine, f.windowBase, f.windowSize, f.stopAckMs]).toEqual(['mps2-an386', 0x21000000, 16 * 1024 * 1024, 500]);
+    expect([f.machine, f.windowBase, f.windowSize, f.stopAckMs]).toEqual(['mps2-an386', 0x21000000, 16 * 1024 * 1024, 3000]);
     expect(f.hiddenRegions.map((r) => r.name)).toEqual(['retram']);
   });
 
