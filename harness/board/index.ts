@@ -16,3 +16,6 @@ export { releaseOnSignals } from './signals';
 export type { SignalOptions, SignalTarget } from './signals';
 export { powerBackend, runHostCommand } from './power';
 export type { PowerBackend, PowerBackendName, PowerContext, VirtualPowerSwitch, CommandPowerConfig } from './power';
+export { connectBoard } from './connect';
+export type { ConnectOptions, ConnectedBoard } from './connect';
+export { sshRunner, sshFiles } from './ssh-capabilities';

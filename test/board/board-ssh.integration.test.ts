@@ -40,7 +40,7 @@ test('lease and health over SSH; a second runner is refused; power off makes the
   const first = board(1);
   await first.acquire();
   const report = await first.prepare();
-  expect(report.checks.map((c) => `${c.name}:${c.status}`)).toEqual(['ssh:pass', 'remoteproc:pass', 'compatible:pass', 'firmware-space:skip']);
+  expect(report.checks.map((c) => `${c.name}:${c.status}`)).toEqual(['ssh:pass', 'remoteproc:pass', 'compatible:pass', 'firmware-space:pass']);
 
   await expect(board(2).acquire()).rejects.toMatchObject({ code: 'E_LEASE', message: expect.stringMatching(/^board virtual-mp157 is leased by ci on runner-a \(pid 1\) until \d{4}-/) });
 

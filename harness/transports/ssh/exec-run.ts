@@ -57,7 +57,9 @@ export function runExec(ch: ClientChannel, stdin: string | Uint8Array | undefine
   });
 
   const result = new Promise<ExecResult>((resolve, reject) => {
-    ch.on('close', () => {
+    ch.on('close', (c?: number | null, sig?: string) => {
+      if (code === null && typeof c === 'number') code = c;
+      if (signal === undefined && typeof sig === 'string') signal = sig;
       if (overflow) return reject(new OutputTooLarge(maxOutputBytes));
       resolve({
         stdout: Buffer.concat(out).toString('utf8'),

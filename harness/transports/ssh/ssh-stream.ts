@@ -35,7 +35,9 @@ export class SshStream extends EventEmitter<SshStreamEvents> {
       if (typeof sig === 'string') signal = sig;
     });
     this.exit = new Promise((resolve) => {
-      ch.on('close', () => {
+      ch.on('close', (c?: number | null, sig?: string) => {
+        if (code === null && typeof c === 'number') code = c;
+        if (signal === undefined && typeof sig === 'string') signal = sig;
         this.closed = true;
         resolve({ code, ...(signal !== undefined ? { signal } : {}), connectionLost: connectionLost() });
       });

@@ -40,7 +40,7 @@ const devNull: SpecialNode = {
 export class MemFs implements VirtualFs {
   private readonly root: DirEntry = newDir();
   private readonly mounts = new Map<string, DynamicDir>();
-  private readonly quotas = new Map<string, number>();
+  private readonly quotaLimits = new Map<string, number>();
 
   /** Starts with the directories every board has (/root, /tmp, /dev with /dev/null, /lib/firmware). */
   constructor() {
@@ -131,7 +131,7 @@ export class MemFs implements VirtualFs {
   private writeRegular(p: string, e: FileEntry, data: Uint8Array, append: boolean): void {
     if (!append) e.size = 0;
     let room = data.length;
-    for (const [q, limit] of this.quotas) {
+    for (const [q, limit] of this.quotaLimits) {
       if (!isUnder(p, q)) continue;
       room = Math.min(room, Math.max(0, limit - this.usage(q))); // e is in the tree: usage() counts its kept bytes
     }
@@ -222,7 +222,7 @@ export class MemFs implements VirtualFs {
     }
     const toDir = this.parentDir(b, 'EACCES');
     const moved = this.sizeOf(src.entry);
-    for (const [q, limit] of this.quotas) {
+    for (const [q, limit] of this.quotaLimits) {
       if (isUnder(b, q) && !isUnder(a, q) && this.usage(q) + moved > limit) throw new FsError('ENOSPC', b);
     }
     this.parentDir(a, 'EPERM').children.delete(baseName(a));
@@ -266,8 +266,12 @@ export class MemFs implements VirtualFs {
   setQuota(path: string, bytes: number): void {
     const p = normalizePath(path);
     this.mkdir(p, { recursive: true });
-    if (!Number.isFinite(bytes)) this.quotas.delete(p);
-    else this.quotas.set(p, Math.max(0, Math.floor(bytes)));
+    if (!Number.isFinite(bytes)) this.quotaLimits.delete(p);
+    else this.quotaLimits.set(p, Math.max(0, Math.floor(bytes)));
+  }
+
+  quotas(): ReadonlyMap<string, number> {
+    return this.quotaLimits;
   }
 
   usage(path: string): number {

@@ -70,4 +70,6 @@ export interface VirtualFs {
   setQuota(path: string, bytes: number): void;
   /** bytes used under a directory tree */
   usage(path: string): number;
+  /** every tree with a byte budget and its limit (what `df` shows as separate filesystems) */
+  quotas(): ReadonlyMap<string, number>;
 }

@@ -1,6 +1,7 @@
 // The table of external commands the virtual board's shell finds on its PATH.
 import type { ShellCommand } from '../types';
 import { DD_COMMANDS } from './dd';
+import { DF_COMMANDS } from './df';
 import { FILE_COMMANDS } from './files';
 import { GREP_COMMANDS } from './grep';
 import { LISTING_COMMANDS } from './listing';
@@ -15,5 +16,6 @@ export const COMMANDS: Record<string, ShellCommand> = {
   ...GREP_COMMANDS,
   ...SYSTEM_COMMANDS,
   ...DD_COMMANDS,
+  ...DF_COMMANDS,
   ...SED_COMMANDS,
 };
