@@ -16,6 +16,8 @@ export interface BoardFaults {
   corruptNextUpload: boolean;
   /** /lib/firmware is filled to its quota, so the next upload fails with ENOSPC */
   fillFirmwareDir: boolean;
+  /** the board image has no sftp-server: SFTP is refused, uploads must go through `cat >` */
+  noSftp: boolean;
   /** the SSH host key is replaced (its fingerprint changes) */
   rotateHostKey: boolean;
   /** the coprocessor crashes (watchdog) this long after being set (0 = not armed) */
@@ -30,12 +32,13 @@ export const NO_FAULTS: Readonly<BoardFaults> = Object.freeze({
   refuseForMs: 0,
   hangStartMs: 0,
   corruptNextUpload: false,
+  noSftp: false,
   fillFirmwareDir: false,
   rotateHostKey: false,
   crashAfterMs: 0,
 });
 
-const BOOLEAN_FAULTS = new Set<FaultName>(['corruptNextUpload', 'fillFirmwareDir', 'rotateHostKey']);
+const BOOLEAN_FAULTS = new Set<FaultName>(['corruptNextUpload', 'noSftp', 'fillFirmwareDir', 'rotateHostKey']);
 
 export const FAULT_NAMES = Object.keys(NO_FAULTS) as FaultName[];
 
@@ -125,6 +128,10 @@ export class BoardFaultControl {
         this.state.corruptNextUpload = v as boolean;
         ssh.faults.corruptNextUpload = v as boolean;
         return;
+      case 'noSftp':
+        this.state.noSftp = v as boolean;
+        ssh.faults.noSftp = v as boolean;
+        return;
       case 'hangStartMs':
         this.state.hangStartMs = v as number;
         this.t.kernel.faults.hangStartMs = v as number;
@@ -152,6 +159,7 @@ export class BoardFaultControl {
     ssh.faults.latencyMs = this.state.latencyMs;
     ssh.faults.dropAfterCommands = this.state.dropAfterCommands === 0 ? null : this.state.dropAfterCommands;
     ssh.faults.corruptNextUpload = this.state.corruptNextUpload;
+    ssh.faults.noSftp = this.state.noSftp;
     this.t.kernel.faults.hangStartMs = this.state.hangStartMs;
     this.applyFill();
   }

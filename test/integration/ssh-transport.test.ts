@@ -1,4 +1,4 @@
-// Issue 5 "Prove it" over the real SshTransport against the virtual board: host-key pinning, reboot reconnect, budget, cat upload.
+// Issue 5 "Prove it" over the real SshTransport against the virtual board: host-key pinning, reboot reconnect, budget, `cat >` fallback without sftp.
 import { createHash } from 'node:crypto';
 import { startFarm, rejectionOf, type Farm } from './virtual-farm';
 
@@ -75,14 +75,21 @@ test('deploy through the Board: SFTP upload, sha256 on the board, identical byte
   await board.release();
 }, 30_000);
 
-test('the `cat >` upload path (what SshTransport sends when a board has no sftp subsystem) lands binary bytes intact', async () => {
-  // The virtual board always offers sftp and SshTransport's fallback switch is private, so this drives the same
-  // remote command the fallback runs (`cat > PATH && chmod MODE PATH` with the bytes on stdin) over the transport.
-  const c = await farm.connect();
-  const bytes = Uint8Array.from({ length: 70_000 }, (_, i) => (i * 31 + (i >> 8)) & 0xff);
-  const r = await c.ssh.exec("cat > '/lib/firmware/int-cat.elf' && chmod 644 '/lib/firmware/int-cat.elf'", { stdin: bytes });
-  expect(r.code).toBe(0);
-  expect(await c.ssh.sha256Remote('/lib/firmware/int-cat.elf')).toBe(sha(bytes));
+test('a board without an sftp subsystem (noSftp fault): upload falls back to `cat >` and the bytes land intact', async () => {
+  await farm.vb.setFault('noSftp', true);
+  try {
+    const c = await farm.connect();
+    const before = (await c.ssh.exec('ls /lib/firmware')).stdout;
+    expect(before).not.toContain('int-cat.elf');
+    const bytes = Uint8Array.from({ length: 70_000 }, (_, i) => (i * 31 + (i >> 8)) & 0xff);
+    await c.ssh.upload(bytes, '/lib/firmware/int-cat.elf', { mode: 0o644 });
+    expect(await c.ssh.sha256Remote('/lib/firmware/int-cat.elf')).toBe(sha(bytes));
+    // the second upload goes straight to `cat >` (the transport remembers the board has no sftp)
+    await c.ssh.upload(bytes.subarray(0, 100), '/lib/firmware/int-cat2.elf');
+    expect(await c.ssh.sha256Remote('/lib/firmware/int-cat2.elf')).toBe(sha(bytes.subarray(0, 100)));
+  } finally {
+    await farm.vb.setFault('noSftp', false);
+  }
 }, 30_000);
 
 test('the exit status of a command that ends at once is kept (ssh2 may deliver it in the same read as the channel open)', async () => {

@@ -110,7 +110,7 @@ describe('fault knobs', () => {
   });
 
   test('bad knob names and values are usage errors naming the knobs', () => {
-    expect(() => parseFaultAssignment('latency=5')).toThrow('unknown fault "latency" in "latency=5"; faults are: latencyMs, dropAfterCommands, refuseForMs, hangStartMs, corruptNextUpload, fillFirmwareDir, rotateHostKey, crashAfterMs');
+    expect(() => parseFaultAssignment('latency=5')).toThrow('unknown fault "latency" in "latency=5"; faults are: latencyMs, dropAfterCommands, refuseForMs, hangStartMs, corruptNextUpload, noSftp, fillFirmwareDir, rotateHostKey, crashAfterMs');
     expect(() => parseFaultAssignment('latencyMs=fast')).toThrow('fault latencyMs needs a whole number >= 0, e.g. latencyMs=200 (got "latencyMs=fast")');
     expect(() => checkFault('corruptNextUpload', 3)).toThrow('fault corruptNextUpload takes true or false, not 3');
     expect(parseFaultAssignment('fillFirmwareDir')).toEqual(['fillFirmwareDir', true]);

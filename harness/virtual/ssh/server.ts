@@ -50,7 +50,7 @@ function sleep(ms: number): Promise<void> {
 export async function startSshServer(opts: SshServerOptions): Promise<SshServerHandle> {
   checkListenHost(opts.listenHost);
   let keys: BoardKeys = loadOrCreateKeys(opts.stateDir);
-  const faults: SshFaults = { latencyMs: 0, dropAfterCommands: null, corruptNextUpload: false, ...opts.faults };
+  const faults: SshFaults = { latencyMs: 0, dropAfterCommands: null, corruptNextUpload: false, noSftp: false, ...opts.faults };
   const commandLog: string[] = [];
   const sockets = new Set<net.Socket>();
   let armed: number | null = null; // the dropAfterCommands value the counter belongs to
@@ -197,7 +197,11 @@ function handleSession(session: Session, ctx: SessionContext): void {
   session.on('shell', (accept) => {
     handleShell(accept(), ctx, { pty: pty !== null, env, session });
   });
-  session.on('sftp', (accept) => {
+  session.on('sftp', (accept, reject) => {
+    if (ctx.faults.noSftp) {
+      reject(); // as OpenSSH does when no Subsystem sftp line is configured
+      return;
+    }
     handleSftp(accept(), ctx);
   });
   session.on('subsystem', (_accept, reject) => reject?.());

@@ -10,6 +10,8 @@ export interface SshFaults {
   dropAfterCommands: number | null;
   /** flip one byte of the next file uploaded (SFTP or a shell redirect such as `cat > file`); one-shot */
   corruptNextUpload: boolean;
+  /** the image has no sftp-server: the `sftp` subsystem request is refused (clients fall back to `cat >`) */
+  noSftp: boolean;
 }
 
 export interface SshServerOptions {
