@@ -127,11 +127,11 @@ export function problemLine(p: ConfigProblem): string {
 }
 
 /** One ConfigError listing every problem (first 20), ending with what to do. */
-export function configErrorOf(problems: ConfigProblem[], todo: string): ConfigError {
+export function configErrorOf(problems: ConfigProblem[], hint: string): ConfigError {
   const shown = problems.slice(0, MAX_PROBLEMS).map(problemLine);
   if (problems.length > MAX_PROBLEMS) shown.push(`... and ${problems.length - MAX_PROBLEMS} more problems`);
   const first = problems[0];
-  return new ConfigError(`${shown.join('\n')}\n${todo}`, {
+  return new ConfigError(`${shown.join('\n')}\n${hint}`, {
     file: first?.file,
     keyPath: first?.keyPath,
     problems: problems.map((p) => ({ ...p })),
