@@ -129,6 +129,8 @@ const virtualSchema = mapping({
   watchdogMs: positiveMs.optional(),
   /** N of remoteprocN: real boards number instances in probe order (remoteproc.md §1.1), so suites must not assume 0. */
   rprocIndex: intField('a non-negative integer (the N of remoteprocN)').default(0),
+  /** `detached`: the boot loader started firmware.autoBoot (or defaultName) before Linux (remoteproc.md §7.2). */
+  bootState: oneOf(['offline', 'detached']).optional(),
 }).superRefine((v, ctx) => {
   if (v.coprocessor === 'twin') {
     if (v.machine === undefined) ctx.addIssue({ code: 'custom', path: ['machine'], message: "the QEMU machine of a twin board: 'mps2-an386' (M4) or 'mps2-an505' (M33)" });

@@ -3,6 +3,7 @@ import { boardRulesOf, type BoardProfile } from '../../config';
 import type { Coprocessor } from '../coprocessor/types';
 import type { VirtualFs } from '../fs/types';
 import type { ShellHost } from '../shell/types';
+import { bootloaderStart } from './attach';
 import { RPROC_WATCHDOG, reportCrash } from './crash';
 import { DEBUGFS_REMOTEPROC, debugfsTree } from './debugfs';
 import { DevCoredumps } from './devcoredump';
@@ -65,13 +66,16 @@ export class KernelModel {
       this.mounted = true;
     }
     await installOsFiles(this.fs, this.profile, this.settings, () => this.uptimeMs());
+    const auto = this.settings.autoBoot;
+    // remoteproc.md §7.2: a core U-Boot started probes `detached` (a missing or unbootable image leaves it off)
+    if (this.settings.bootState === 'detached') await bootloaderStart(this.rproc, auto ?? this.settings.defaultFirmware);
     const probe = `stm32-rproc ${this.settings.platformDev}: `;
     if (this.profile.capabilities.watchdogCrash) this.dmesg.log(`${probe}wdg irq registered`, PROBE_AT_MS);
     this.dmesg.log(`remoteproc ${this.rproc.devName}: ${this.rproc.name} is available`, PROBE_AT_MS);
-    // firmware.md §3.5: the load service writes the name and `start` (a failure only leaves dmesg lines)
-    const auto = this.settings.autoBoot;
+    // firmware.md §3.5: the load service writes the name and `start` (a failure only leaves dmesg lines);
+    // on a detached core `st,auto-boot` attaches at once (remoteproc.md §7.2)
     if (auto) {
-      this.rproc.firmware = auto;
+      if (this.rproc.state === 'offline') this.rproc.firmware = auto;
       const errno = await this.rproc.boot();
       if (errno !== 0) this.rproc.log(`Boot failed: -${errno}`);
     }
@@ -147,7 +151,7 @@ export class KernelModel {
   private coprocessor(): Coprocessor {
     if (!this.cop) {
       const cop = this.makeCoprocessor();
-      cop.on('announce', (ns) => this.rproc.bus?.announce(ns));
+      cop.on('announce', (ns) => this.rproc.announce(ns));
       cop.on('message', (msg) => this.rproc.bus?.receive(msg));
       cop.on('crash', () => {
         // STM32: WWDG -> EXTI 68 -> rproc_report_crash; boards without the wiring never learn of it (firmware.md §5.4)

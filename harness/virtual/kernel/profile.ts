@@ -31,6 +31,7 @@ export interface KernelProfile {
     stopAckMs?: number;
     watchdogMs?: number;
     rprocIndex?: number;
+    bootState?: 'offline' | 'detached';
     [key: string]: unknown;
   };
 }
@@ -51,6 +52,8 @@ export interface KernelSettings {
   coredumpMode: 'disabled' | 'enabled' | 'inline';
   defaultFirmware: string;
   autoBoot: string | null;
+  /** `detached`: the boot loader started the firmware before Linux (remoteproc.md §7.2) */
+  bootState: 'offline' | 'detached';
 }
 
 export function settingsOf(profile: KernelProfile): KernelSettings {
@@ -74,5 +77,6 @@ export function settingsOf(profile: KernelProfile): KernelSettings {
     coredumpMode: profile.kernel.coredumpDefault ?? 'disabled',
     defaultFirmware: profile.firmware.defaultName ?? `rproc-${name}-fw`,
     autoBoot: typeof autoBoot === 'string' && autoBoot.length > 0 ? autoBoot : null,
+    bootState: v.bootState ?? 'offline',
   };
 }

@@ -1,6 +1,7 @@
 // One remoteproc instance: state machine of both kernel eras (remoteproc.md §1.3–1.6), boot, stop and resource cleanup.
 import type { BoardRules } from '../../firmware/types';
-import type { BootImage, Coprocessor } from '../coprocessor/types';
+import type { BootImage, Coprocessor, NsAnnouncement } from '../coprocessor/types';
+import { attachCore, detachRproc } from './attach';
 import type { VirtualFs } from '../fs/types';
 import { loadFirmware, type LoadedFirmware } from './boot';
 import type { DevCoredumps } from './devcoredump';
@@ -38,6 +39,10 @@ export class Rproc {
   loaded: LoadedFirmware | null = null;
   live: LiveTable | null = null;
   bus: RpmsgBus | null = null;
+  /** image and table of a core that runs without Linux (started by the boot loader, or detached) */
+  resident: { fw: LoadedFirmware; live: LiveTable } | null = null;
+  /** channels the running firmware has announced (and not destroyed): an attach replays them to the new bus */
+  announced: NsAnnouncement[] = [];
   readonly lock = new Mutex();
   readonly devName: string;
   /** set when the board reboots or goes away: pending work (a held recovery) must not touch the core any more */
@@ -87,8 +92,9 @@ export class Rproc {
       return;
     }
     if (sysfsStreq(text, 'detach')) {
-      // stm32 TEE ops have no detach; without attach support nothing is ever `attached` here
-      throw fail('EINVAL', path);
+      const errno = await detachRproc(this);
+      if (errno !== 0) throw fail(errno, path);
+      return;
     }
     this.log(`Unrecognised option: ${text}`);
     throw fail('EINVAL', path);
@@ -121,6 +127,12 @@ export class Rproc {
       // skip the boot if already powered up: the refcount (remoteproc.md §1.3)
       this.power += 1;
       if (this.power > 1) return 0;
+      if (this.state === 'detached') {
+        this.log(`attaching to ${this.name}`);
+        const errno = attachCore(this);
+        if (errno !== 0) this.power -= 1;
+        return errno;
+      }
       this.log(`powering up ${this.name}`);
       const result = await loadFirmware(this.bootHost(), this.firmware);
       if (!result.ok) {
@@ -139,16 +151,9 @@ export class Rproc {
     // the hang knob is re-read while waiting, so lowering it releases a hung start early
     const since = Date.now();
     while (Date.now() - since < this.host.hangStartMs()) await sleep(Math.min(10, this.host.hangStartMs() - (Date.now() - since)));
-    const image: BootImage = {
-      firmwareName: fw.name,
-      elf: fw.elf,
-      table: live.table,
-      vrings: live.vrings,
-      bufferDa: live.bufferDa,
-      nameService: live.nameService,
-      board: this.host.rules,
-    };
+    const image = this.bootImage(fw, live);
     if (this.dead) return ERRNO.ENODEV ?? 19;
+    this.announced = [];
     this.loaded = fw;
     this.live = live;
     if (live.vrings.length > 0) this.bus = this.newBus();
@@ -161,14 +166,37 @@ export class Rproc {
       this.cleanup();
       return ERRNO.EIO ?? 5;
     }
-    if (this.bus) {
-      this.host.dmesg.log('virtio_rpmsg_bus virtio0: rpmsg host is online');
-      const vdevDev = this.host.rules.vringCheck === 'probe' ? 'rproc-virtio rproc-virtio.0.auto' : ` ${this.devName}#vdev0buffer`;
-      this.host.dmesg.log(`${vdevDev}: registered virtio0 (type 7)`);
-    }
+    if (this.bus) this.logVdevOnline();
     this.state = 'running';
     this.log(`remote processor ${this.name} is now up`);
     return 0;
+  }
+
+  bootImage(fw: LoadedFirmware, live: LiveTable): BootImage {
+    return {
+      firmwareName: fw.name,
+      elf: fw.elf,
+      table: live.table,
+      vrings: live.vrings,
+      bufferDa: live.bufferDa,
+      nameService: live.nameService,
+      board: this.host.rules,
+    };
+  }
+
+  /** the rproc-virtio device probed: the rpmsg host is up */
+  logVdevOnline(): void {
+    this.host.dmesg.log('virtio_rpmsg_bus virtio0: rpmsg host is online');
+    const vdevDev = this.host.rules.vringCheck === 'probe' ? 'rproc-virtio rproc-virtio.0.auto' : ` ${this.devName}#vdev0buffer`;
+    this.host.dmesg.log(`${vdevDev}: registered virtio0 (type 7)`);
+  }
+
+  /** a name-service message from the firmware: remembered while the core runs, handed to the bus if one listens */
+  announce(ns: NsAnnouncement): void {
+    const same = (a: NsAnnouncement) => a.name === ns.name && a.addr === ns.addr;
+    if (ns.flags === 1) this.announced = this.announced.filter((a) => !same(a));
+    else if (!this.announced.some(same)) this.announced.push(ns);
+    this.bus?.announce(ns);
   }
 
   /** rproc_shutdown: returns 0 or a positive errno */
@@ -188,6 +216,8 @@ export class Rproc {
     this.bus?.teardown();
     this.bus = null;
     await this.host.coprocessor().stop();
+    this.announced = [];
+    this.resident = null;
     this.state = 'offline';
     this.log(`stopped remote processor ${this.name}`);
   }

@@ -91,6 +91,32 @@ export async function makeBoard(name = 'virtual-mp157', tweak: ProfileTweak = (p
   return board;
 }
 
+/**
+ * A board whose boot loader started `image` before Linux (remoteproc.md §7.2): the file is installed as `name`
+ * before the kernel boots, with virtual.bootState `detached`; `autoBoot` makes it firmware.autoBoot (st,auto-boot).
+ */
+export async function makeDetachedBoard(profileName: string, image: Uint8Array, opts: { name?: string; autoBoot?: boolean; tweak?: ProfileTweak } = {}): Promise<TestBoard> {
+  const fwName = opts.name ?? 'fw.elf';
+  const base = tweakDetached(fwName, opts.autoBoot ?? false);
+  const profile = (opts.tweak ?? ((p) => p))(base(loadProfile(profileName)));
+  const fs = new MemFs();
+  await fs.writeFile(`/lib/firmware/${fwName}`, image);
+  const cop = new ModelCoprocessor({ memory: profile.coprocessor.memory, watchdogMs: 5 });
+  const kernel = new KernelModel({ profile, fs, coprocessor: () => cop });
+  await kernel.boot();
+  const board = { fs, kernel, cop, profile, sys: kernel.sysfsDir, dbg: kernel.debugfsDir };
+  boards.push(board);
+  return board;
+}
+
+function tweakDetached(fwName: string, autoBoot: boolean): ProfileTweak {
+  return (p) => ({
+    ...p,
+    firmware: { ...p.firmware, defaultName: fwName, autoBoot: autoBoot ? fwName : null },
+    virtual: p.virtual && { ...p.virtual, bootState: 'detached' },
+  });
+}
+
 export async function disposeBoards(): Promise<void> {
   for (const b of boards.splice(0)) await b.kernel.dispose();
 }
