@@ -196,7 +196,7 @@ export class TwinHost {
     return out;
   }
 
-  async waitMessages(count: number, timeoutMs = 5000): Promise<RpmsgMessage[]> {
+  async waitMessages(count: number, timeoutMs = 15000): Promise<RpmsgMessage[]> {
     const got: RpmsgMessage[] = [];
     const deadline = Date.now() + timeoutMs;
     while (got.length < count && Date.now() < deadline) {

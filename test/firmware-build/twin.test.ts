@@ -51,7 +51,7 @@ describeWithTools([TOOLS.armGcc, TOOLS.make, TOOLS.qemu], 'firmware on the QEMU 
         await host.start(variant === 'no-table' ? null : symbol(elf, 'resource_table'));
         const buildId = cString(elf, 'fw_build_id');
         expect(buildId).toMatch(/^[0-9a-f]{8}$/);
-        const seen = await host.waitFor(() => host.console.length >= 1, 5000);
+        const seen = await host.waitFor(() => host.console.length >= 1, 15000);
         expect(seen).toBe(true);
         expect(host.console[0]).toMatch(
           new RegExp(`^\\[\\d{5}\\.\\d{3}\\]\\[INFO \\] rproc-hil test firmware variant=${variant} build=${buildId} port=${port} soc=stm32mp(15|25)$`),
@@ -95,7 +95,7 @@ describeWithTools([TOOLS.armGcc, TOOLS.make, TOOLS.qemu], 'firmware on the QEMU 
           'error unknown command: frobnicate\n',
           'pong\npong\n',
         ]);
-        expect(await host.waitFor(() => host.txReturned() === 7, 2000)).toBe(true);
+        expect(await host.waitFor(() => host.txReturned() === 7, 15000)).toBe(true);
 
         const logDa = symbol(elf, 'system_log_buf');
         const log = host.read(logDa, port === 'qemu-m4' ? 2048 : 1048);
@@ -103,7 +103,7 @@ describeWithTools([TOOLS.armGcc, TOOLS.make, TOOLS.qemu], 'firmware on the QEMU 
         expect(lines[0]).toMatch(/^\[\d{5}\.\d{3}\]\[INFO \] rproc-hil test firmware variant=st-default /);
         expect(lines).toContainEqual(expect.stringMatching(/^\[\d{5}\.\d{3}\]\[INFO \] hello from the test$/));
         const logged = lines.find((l) => l.endsWith('hello from the test'));
-        expect(await host.waitFor(() => host.console.includes(logged ?? ''), 2000)).toBe(true);
+        expect(await host.waitFor(() => host.console.includes(logged ?? ''), 15000)).toBe(true);
       } finally {
         await host.close();
       }
@@ -115,12 +115,12 @@ describeWithTools([TOOLS.armGcc, TOOLS.make, TOOLS.qemu], 'firmware on the QEMU 
         await host.start(symbol(elf, 'resource_table'));
         await host.waitMessages(2);
         host.ring(3);
-        expect(await host.waitFor(() => host.kicks.includes(3), 2000)).toBe(true);
+        expect(await host.waitFor(() => host.kicks.includes(3), 15000)).toBe(true);
         host.send(0, Buffer.from('still here'));
         expect(text(await host.waitMessages(1))).toEqual(['still here']);
         host.ring(2);
-        expect(await host.waitFor(() => host.kicks.includes(2), 2000)).toBe(true);
-        expect(await host.waitFor(() => host.console.some((l) => l.endsWith('[INFO ] shutdown requested')), 2000)).toBe(true);
+        expect(await host.waitFor(() => host.kicks.includes(2), 15000)).toBe(true);
+        expect(await host.waitFor(() => host.console.some((l) => l.endsWith('[INFO ] shutdown requested')), 15000)).toBe(true);
         const beat = host.controlBlock()[2] ?? 0;
         // the watchdog would act 2 s after the last refresh (TWIN-PROTOCOL.md); the parked loop keeps refreshing
         await new Promise((r) => setTimeout(r, 2500));
@@ -162,7 +162,7 @@ describeWithTools([TOOLS.armGcc, TOOLS.make, TOOLS.qemu], 'firmware on the QEMU 
         for (let batch = 0; batch < 3; batch++) {
           for (let i = 0; i < 4; i++) host.send(0, Buffer.from(`m${batch * 4 + i}`));
           echoed.push(...text(await host.waitMessages(4)));
-          expect(await host.waitFor(() => host.txReturned() === (batch + 1) * 4, 2000)).toBe(true);
+          expect(await host.waitFor(() => host.txReturned() === (batch + 1) * 4, 15000)).toBe(true);
         }
         expect(echoed).toEqual(Array.from({ length: 12 }, (_, i) => `m${i}`));
       } finally {
@@ -178,7 +178,7 @@ describeWithTools([TOOLS.armGcc, TOOLS.make, TOOLS.qemu], 'firmware on the QEMU 
         host.send(1, Buffer.from('ping\n'));
         host.send(0, Buffer.from('after'));
         expect(text(await host.waitMessages(2, 1000))).toEqual(['after']);
-        expect(await host.waitFor(() => host.console.some((l) => l.endsWith('[WARN ] rpmsg: no endpoint 0x1 (from 0x400)')), 2000)).toBe(true);
+        expect(await host.waitFor(() => host.console.some((l) => l.endsWith('[WARN ] rpmsg: no endpoint 0x1 (from 0x400)')), 15000)).toBe(true);
       } finally {
         await host.close();
       }
@@ -191,7 +191,7 @@ describeWithTools([TOOLS.armGcc, TOOLS.make, TOOLS.qemu], 'firmware on the QEMU 
         await host.waitMessages(2);
         for (let i = 0; i < 6; i++) host.send(1, Buffer.from(`log line number ${i} of the wrap test\n`));
         expect(text(await host.waitMessages(6))).toEqual(Array(6).fill('ok\n'));
-        expect(await host.waitFor(() => host.console.some((l) => l.endsWith('number 5 of the wrap test')), 2000)).toBe(true);
+        expect(await host.waitFor(() => host.console.some((l) => l.endsWith('number 5 of the wrap test')), 15000)).toBe(true);
         const written = `${host.console.join('\n')}\n`; // the console carries the same characters as the log
         const buf = host.read(symbol(elf, 'system_log_buf'), 256);
         const nul = buf.indexOf(0);
@@ -232,7 +232,7 @@ describeWithTools([TOOLS.armGcc, TOOLS.make, TOOLS.qemu], 'firmware on the QEMU 
         await host.start(symbol(elf, 'resource_table'));
         expect(await host.waitMessages(1)).toHaveLength(1);
         host.requestCrash(1);
-        expect(await host.waitFor(() => host.events.includes('WATCHDOG'), 5000)).toBe(true);
+        expect(await host.waitFor(() => host.events.includes('WATCHDOG'), 15000)).toBe(true);
         const ctl = host.controlBlock();
         expect([ctl[4], ctl[6], ctl[8]]).toEqual([1, 0x10000, 0]); // HardFault recorded, knob cleared
         expect(host.console.some((l) => l.endsWith('[ERR  ] crash hardfault requested'))).toBe(true);
@@ -248,15 +248,15 @@ describeWithTools([TOOLS.armGcc, TOOLS.make, TOOLS.qemu], 'firmware on the QEMU 
         await host.waitMessages(2);
         host.send(1, Buffer.from(`crash ${kind}\n`));
         expect(text(await host.waitMessages(1))).toEqual(['ok\n']);
-        expect(await host.waitFor(() => host.events.includes('WATCHDOG'), 5000)).toBe(true);
+        expect(await host.waitFor(() => host.events.includes('WATCHDOG'), 15000)).toBe(true);
         const ctl = host.controlBlock();
         expect(ctl[0]).toBe(0x4e495754);
         expect(ctl[3]).toBe(1);
         expect(ctl[4]).toBe(kind === 'hardfault' ? 1 : 2);
         if (kind === 'hardfault') expect(ctl[6]).toBe(0x10000); // CFSR UNDEFINSTR (udf)
         const requested = new RegExp(`^\\[\\d{5}\\.\\d{3}\\]\\[ERR  \\] crash ${kind} requested$`);
-        expect(await host.waitFor(() => host.console.some((l) => requested.test(l)), 2000)).toBe(true);
-        expect(await host.waitFor(() => host.console.some((l) => l.endsWith('[WARN ] watchdog early warning')), 2000)).toBe(true);
+        expect(await host.waitFor(() => host.console.some((l) => requested.test(l)), 15000)).toBe(true);
+        expect(await host.waitFor(() => host.console.some((l) => l.endsWith('[WARN ] watchdog early warning')), 15000)).toBe(true);
       } finally {
         await host.close();
       }
