@@ -12,6 +12,7 @@ export const TOOLS = {
   socat: { command: 'socat', debianPackage: 'socat' },
   ssh: { command: 'ssh', debianPackage: 'openssh-client' },
   make: { command: 'make', debianPackage: 'make' },
+  xmllint: { command: 'xmllint', debianPackage: 'libxml2-utils' },
 } as const satisfies Record<string, ToolNeed>;
 
 export function hasTool(command: string): boolean {
