@@ -2,6 +2,7 @@
 import type { BoardProfile } from '../config';
 import { describeError, InfraError, StateError } from '../errors';
 import { RemoteprocDriver, type CommandRunner, type FileTransfer } from '../remoteproc';
+import { CommandFence } from './fence';
 import { assertHealthy, checkHealth, type HealthReport } from './health';
 import { BoardLease, type AcquireResult, type LeaseOptions, type ReleaseResult } from './lease';
 import { Lifecycle, type BoardState } from './lifecycle';
@@ -34,7 +35,11 @@ export class Board {
   readonly profile: BoardProfile;
   readonly lease: BoardLease;
   private readonly life: Lifecycle;
+  /** what tests use (behind the fence) */
   private readonly caps: { runner: CommandRunner; files: FileTransfer | undefined; power: PowerBackend; remoteproc: RemoteprocDriver };
+  /** what restore and the health check use: never fenced */
+  private readonly own: { runner: CommandRunner; remoteproc: RemoteprocDriver };
+  private readonly fence: CommandFence;
   private readonly minFreeKiB: number | undefined;
   private saved: BoardSnapshot | undefined;
 
@@ -42,8 +47,13 @@ export class Board {
     this.name = o.name;
     this.profile = o.profile;
     this.life = new Lifecycle(o.name);
-    const remoteproc = o.remoteproc ?? new RemoteprocDriver({ runner: o.runner, ...(o.files ? { files: o.files } : {}), profile: o.profile, board: o.name });
-    this.caps = { runner: o.runner, files: o.files, power: o.power, remoteproc };
+    this.fence = new CommandFence(o.name);
+    const driverOver = (runner: CommandRunner, files: FileTransfer | undefined): RemoteprocDriver =>
+      new RemoteprocDriver({ runner, ...(files ? { files } : {}), profile: o.profile, board: o.name });
+    const runner = this.fence.runner(o.runner);
+    const files = o.files ? this.fence.files(o.files) : undefined;
+    this.own = { runner: o.runner, remoteproc: o.remoteproc ?? driverOver(o.runner, o.files) };
+    this.caps = { runner, files, power: o.power, remoteproc: o.remoteproc ?? driverOver(runner, files) };
     this.lease = new BoardLease({ ...o.lease, runner: o.runner, board: o.name });
     this.minFreeKiB = o.minFreeKiB;
   }
@@ -91,7 +101,7 @@ export class Board {
   async prepare(): Promise<HealthReport> {
     this.life.require('prepare()', ['leased']);
     const report = assertHealthy(await this.healthReport());
-    this.saved = await takeSnapshot(this.caps.remoteproc, this.profile);
+    this.saved = await takeSnapshot(this.own.remoteproc, this.profile);
     this.life.moveTo('ready');
     return report;
   }
@@ -106,7 +116,7 @@ export class Board {
   async restore(): Promise<RestoreResult> {
     this.life.require('restore()', WORKING);
     if (!this.saved) throw new StateError(`board ${this.name}: restore() has no snapshot to put back`, { board: this.name });
-    return restoreSnapshot(this.caps.remoteproc, this.saved, { startTimeoutMs: this.profile.timeouts.start, recoveryTimeoutMs: this.profile.timeouts.recovery });
+    return restoreSnapshot(this.own.remoteproc, this.saved, { startTimeoutMs: this.profile.timeouts.start, recoveryTimeoutMs: this.profile.timeouts.recovery });
   }
 
   /** → released: restores (when ready), then removes the lease if still ours; a restore failure is thrown after the lease is gone */
@@ -114,9 +124,11 @@ export class Board {
     this.life.require('release()', HOLDING);
     let restore: RestoreResult | undefined;
     let restoreError: unknown;
+    // a test still running (release on SIGINT/SIGTERM) must not start or stop the core behind the restore
+    this.fence.close('release');
     if (this.life.state === 'ready' && this.saved) {
       try {
-        restore = await restoreSnapshot(this.caps.remoteproc, this.saved, { startTimeoutMs: this.profile.timeouts.start, recoveryTimeoutMs: this.profile.timeouts.recovery });
+        restore = await restoreSnapshot(this.own.remoteproc, this.saved, { startTimeoutMs: this.profile.timeouts.start, recoveryTimeoutMs: this.profile.timeouts.recovery });
       } catch (e) {
         restoreError = e;
       }
@@ -133,8 +145,8 @@ export class Board {
     return checkHealth({
       board: this.name,
       profile: this.profile,
-      runner: this.caps.runner,
-      remoteproc: this.caps.remoteproc,
+      runner: this.own.runner,
+      remoteproc: this.own.remoteproc,
       ...(this.minFreeKiB !== undefined ? { minFreeKiB: this.minFreeKiB } : {}),
     });
   }

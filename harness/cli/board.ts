@@ -89,6 +89,7 @@ export async function boardMain(argv: string[], io: CliIO, deps: BoardCliDeps = 
     const s = board.ssh;
     io.stderr(`${board.profile.name}: ssh -i ${s.privateKey} -p ${s.port} root@127.0.0.1  (host key ${s.hostKey})\n`);
     io.stderr(`console: ${'path' in board.console ? board.console.path : `tcp ${board.console.tcp}`}; type "help" here for control commands\n`);
+    io.stderr(`power: unix socket ${board.powerSocket} (farm inventory: power: { backend: virtual, socket: ${board.powerSocket} })\n`);
     if (consoleKind === undefined && 'tcp' in board.console) {
       io.stderr('note: socat was not found, so the console is a TCP port; install socat (apt-get install socat) for a pty console\n');
     }
@@ -179,8 +180,11 @@ export async function control(board: VirtualBoard, line: string, stop: () => voi
       board.kernel.injectCrash(kind);
       return `ok: crash ${kind}`;
     }
-    case 'status':
-      return JSON.stringify({ power: board.power.state, faults: board.faults, ...JSON.parse(board.readyJson()) });
+    case 'status': {
+      // `power` stays the state word; the READY line's power object is shown as powerSocket
+      const { power: _ready, ...endpoints } = JSON.parse(board.readyJson()) as Record<string, unknown>;
+      return JSON.stringify({ power: board.power.state, powerSocket: board.powerSocket, faults: board.faults, ...endpoints });
+    }
     case 'stop':
     case 'quit':
       stop();

@@ -11,3 +11,4 @@ export type { LoadInventoryOptions } from './load-inventory';
 export type { FarmInventory, FarmInstance, SshTarget, ConsoleTarget, PowerConfig } from './inventory-schema';
 export { resolveBoard, resolveBoards, virtualBoardNames, BOARD_ALIASES } from './resolve-board';
 export type { ResolvedBoard, ResolveOptions } from './resolve-board';
+export { repoRoot } from './repo-root';

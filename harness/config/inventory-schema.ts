@@ -52,8 +52,13 @@ const powerSchema = mapping({
   on: text('a shell command that powers the board on').optional(),
   off: text('a shell command that powers the board off').optional(),
   cycle: text('a shell command that power-cycles the board').optional(),
+  /** backend virtual: the power socket a virtual board prints in its READY line (`power.socket`) */
+  socket: matching(/^(?:\/|~\/)\S*$/, 'the absolute path of a virtual board\'s power socket (the READY line\'s power.socket)').optional(),
 })
   .superRefine((p, ctx) => {
+    if (p.backend !== 'virtual' && p.socket !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['socket'], message: 'no value: only backend "virtual" has a power socket' });
+    }
     for (const key of ['on', 'off', 'cycle'] as const) {
       if (p.backend === 'command' && key !== 'cycle' && p[key] === undefined) {
         ctx.addIssue({ code: 'custom', path: [key], message: `a shell command (backend "command" needs on and off)` });
@@ -66,7 +71,9 @@ const powerSchema = mapping({
   .transform((p): PowerConfig =>
     p.backend === 'command'
       ? { backend: 'command', on: p.on ?? '', off: p.off ?? '', ...(p.cycle !== undefined ? { cycle: p.cycle } : {}) }
-      : { backend: p.backend },
+      : p.backend === 'virtual'
+        ? { backend: 'virtual', ...(p.socket !== undefined ? { socket: p.socket } : {}) }
+        : { backend: p.backend },
   );
 
 export const instanceSchema = mapping({
@@ -82,7 +89,8 @@ export const inventorySchema = mapping({
 });
 
 export type ConsoleTarget = { path: string } | { tcp: string };
-export type PowerConfig = { backend: 'none' } | { backend: 'virtual' } | { backend: 'command'; on: string; off: string; cycle?: string };
+/** `virtual` with `socket`: a virtual board in another process (its power socket); without: the in-process board's switch */
+export type PowerConfig = { backend: 'none' } | { backend: 'virtual'; socket?: string } | { backend: 'command'; on: string; off: string; cycle?: string };
 export type SshTarget = z.output<typeof sshSchema>;
 
 export interface FarmInstance {

@@ -12,3 +12,6 @@ export { MUTATIONS, applyMutation } from './mutations';
 export type { MutationSpec } from './mutations';
 export { symbolAt } from './symbols';
 export * from './types';
+export { parseVariantManifest, variantsForPort, isVariantName, VARIANT_NAME, VARIANT_NAME_RULE } from './manifest';
+export type { VariantManifest, ManifestVariant, ManifestPort, ManifestExpect, ManifestSoc } from './manifest';
+export { expectFromReport } from './expectations';

@@ -1,5 +1,5 @@
 // The ELF core of a devcoredump (remoteproc.md §5.2): parse it and pull out the bytes at a device address.
-import { InfraError } from '../errors';
+import { ElfError, InfraError } from '../errors';
 import { parseElf, type ElfFile } from '../firmware';
 
 const PT_LOAD = 1;
@@ -19,7 +19,14 @@ export interface Coredump {
 
 /** Parses a remoteproc ELF core; a file that is not ET_CORE or whose segments leave the file is refused. */
 export function parseCoredump(bytes: Uint8Array): Coredump {
-  const elf = parseElf(bytes);
+  let elf: ElfFile;
+  try {
+    elf = parseElf(bytes);
+  } catch (e) {
+    // the bytes came from the board, not from the user: a broken core is bad remote output (or a torn fetch)
+    if (!(e instanceof ElfError)) throw e;
+    throw new InfraError('E_REMOTE', `the devcoredump is not a readable ELF core: ${e.message} (truncated or corrupted fetch?)`, { ...e.details }, { cause: e });
+  }
   if (elf.header.type !== ET_CORE) {
     throw new InfraError('E_REMOTE', `the devcoredump is an ELF of type ${elf.header.type}, not a core (type 4); remoteproc.md §5.2`, { type: elf.header.type });
   }

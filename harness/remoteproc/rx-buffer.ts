@@ -1,6 +1,9 @@
 // Bytes received from a tty stream, taken by exact length or up to a newline, each wait with a deadline.
 import { InfraError } from '../errors';
 
+/** A control reply is one short line (DESIGN §6); a board streaming more than this without a newline is broken. */
+export const MAX_LINE_BYTES = 1024 * 1024;
+
 export class RxBuffer {
   private chunks: Buffer[] = [];
   private length = 0;
@@ -66,6 +69,9 @@ export class RxBuffer {
   takeLine(deadline: number, timeout: (seen: Buffer) => InfraError): Promise<Buffer> {
     return this.until(() => {
       const at = this.flat().indexOf(0x0a);
+      if (at < 0 && this.length > MAX_LINE_BYTES) {
+        throw new InfraError('E_REMOTE', `the tty sent ${this.length} bytes without a newline while a reply line was awaited (more than ${MAX_LINE_BYTES}); is the firmware on the control channel?`, { bytes: this.length });
+      }
       return at < 0 ? undefined : at + 1;
     }, deadline, timeout);
   }

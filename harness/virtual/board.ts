@@ -10,6 +10,7 @@ import { startSshServer, type SshServerHandle } from './ssh/server';
 import { startConsole, type ConsoleEndpoint, type ConsoleKind, type VirtualConsole } from './console';
 import { consoleShellFactory } from './console/shell';
 import { BoardPower } from './power';
+import { powerSocketPath, startPowerSocket, type PowerSocketServer } from './power-socket';
 import { BoardFaultControl, NO_FAULTS, type BoardFaults, type FaultName } from './faults';
 
 export interface VirtualBoardOptions {
@@ -32,10 +33,12 @@ export interface VirtualBoard {
   profile: BoardProfile;
   kernel: KernelModel;
   power: BoardPower;
+  /** unix socket serving `power` to other processes (`on|off|cycle\n` -> `ok\n` | `error <text>\n`), normally `<stateDir>/power.sock` */
+  powerSocket: string;
   /** the knobs as currently set (read-only view; change them with setFault) */
   faults: Readonly<BoardFaults>;
   setFault(name: FaultName, value: number | boolean): Promise<void>;
-  /** `{"ssh":{…},"console":{…}}` exactly as the READY line of DESIGN §4.2 */
+  /** `{"ssh":{…},"console":{…},"power":{"backend":"virtual","socket":…}}`: the READY line of DESIGN §4.2 plus the power socket */
   readyJson(): string;
   stop(): Promise<void>;
 }
@@ -92,6 +95,16 @@ export async function startVirtualBoard(opts: VirtualBoardOptions): Promise<Virt
       con.loginPrompt();
     },
   });
+  let powerServer: PowerSocketServer;
+  try {
+    powerServer = await startPowerSocket(powerSocketPath(stateDir), power);
+  } catch (e) {
+    faults.dispose();
+    unsubscribe();
+    await Promise.allSettled([ssh.close(), con.close()]);
+    await kernel.dispose();
+    throw e;
+  }
   let stopped: Promise<void> | null = null;
   const board: VirtualBoard = {
     get ssh() {
@@ -101,14 +114,17 @@ export async function startVirtualBoard(opts: VirtualBoardOptions): Promise<Virt
     profile,
     kernel,
     power,
+    powerSocket: powerServer.path,
     get faults() {
       return faults.current;
     },
     setFault: (name, value) => faults.set(name, value),
-    readyJson: () => JSON.stringify({ ssh: board.ssh, console: con.endpoint }),
+    readyJson: () => JSON.stringify({ ssh: board.ssh, console: con.endpoint, power: { backend: 'virtual', socket: powerServer.path } }),
     stop() {
       stopped ??= (async () => {
         faults.dispose();
+        // no new switching from outside while the board goes down
+        await powerServer.close();
         await power.dispose();
         unsubscribe();
         con.silence();

@@ -43,7 +43,8 @@ describe('virtual board assembly', () => {
   test('readyJson is the DESIGN §4.2 object and its SSH endpoint accepts the pinned key', async () => {
     const t = await startBoard('virtual-mp157', { console: 'tcp' });
     const ready = JSON.parse(t.board.readyJson());
-    expect(Object.keys(ready)).toEqual(['ssh', 'console']);
+    expect(Object.keys(ready)).toEqual(['ssh', 'console', 'power']);
+    expect(ready.power).toEqual({ backend: 'virtual', socket: t.board.powerSocket });
     expect(ready.ssh).toEqual({ host: '127.0.0.1', port: t.board.ssh.port, user: 'root', hostKey: t.board.ssh.hostKey, privateKey: t.board.ssh.privateKey });
     expect(ready.console).toEqual({ tcp: expect.stringMatching(/^127\.0\.0\.1:\d+$/) });
     expect((await t.remote.exec('echo $USER; cat /etc/hostname')).stdout).toBe('root\nstm32mp1\n');

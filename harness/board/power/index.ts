@@ -16,6 +16,6 @@ export function powerBackend(config: PowerConfig, ctx: PowerContext): PowerBacke
     case 'command':
       return commandPower(config, ctx);
     case 'virtual':
-      return virtualPower(ctx);
+      return virtualPower(ctx, config);
   }
 }

@@ -1,5 +1,5 @@
-// The virtual board's SSH server: ssh2 Server on 127.0.0.1 only, publickey auth, exec/shell/sftp, fault knobs.
-import { timingSafeEqual } from 'node:crypto';
+// The virtual board's SSH server: ssh2 Server on 127.0.0.1 only, publickey (and optional password) auth, exec/shell/sftp, fault knobs.
+import { createHash, timingSafeEqual } from 'node:crypto';
 import * as net from 'node:net';
 import { Server, utils } from 'ssh2';
 import type { AuthContext, Connection, Session } from 'ssh2';
@@ -42,6 +42,13 @@ function listen(srv: net.Server, port: number): Promise<number> {
   });
 }
 
+/** constant-time comparison of the password offered with the board's (lengths compared through their hashes) */
+function passwordMatches(offered: string, want: string): boolean {
+  const a = createHash('sha256').update(offered).digest();
+  const b = createHash('sha256').update(want).digest();
+  return timingSafeEqual(a, b);
+}
+
 function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }
@@ -81,17 +88,22 @@ export async function startSshServer(opts: SshServerOptions): Promise<SshServerH
     await corruptFile(opts.fs, path);
   }
 
+  const methods: Array<'publickey' | 'password'> = opts.password !== undefined ? ['publickey', 'password'] : ['publickey'];
   const authorize = (ctx: AuthContext): void => {
-    if (ctx.method !== 'publickey' || ctx.username !== 'root') return ctx.reject(['publickey']);
+    if (ctx.username !== 'root') return ctx.reject(methods);
+    if (ctx.method === 'password' && opts.password !== undefined) {
+      return passwordMatches(ctx.password, opts.password) ? ctx.accept() : ctx.reject(methods);
+    }
+    if (ctx.method !== 'publickey') return ctx.reject(methods);
     const offered = ctx.key.data;
     const want = keys.clientPublicBlob;
     if (ctx.key.algo !== 'ssh-ed25519' || offered.length !== want.length || !timingSafeEqual(offered, want)) {
-      return ctx.reject(['publickey']);
+      return ctx.reject(methods);
     }
     if (!ctx.signature || !ctx.blob) return ctx.accept(); // key query: "would you accept this key?"
     const pub = utils.parseKey(`ssh-ed25519 ${want.toString('base64')}`);
     const k = Array.isArray(pub) ? pub[0] : pub;
-    if (!k || k instanceof Error || k.verify(ctx.blob, ctx.signature, ctx.hashAlgo) !== true) return ctx.reject(['publickey']);
+    if (!k || k instanceof Error || k.verify(ctx.blob, ctx.signature, ctx.hashAlgo) !== true) return ctx.reject(methods);
     return ctx.accept();
   };
 

@@ -24,6 +24,8 @@ export interface SshServerOptions {
   fs: VirtualFs;
   host: ShellHost;
   faults?: Partial<SshFaults>;
+  /** also accept password login for root with this password (boards whose inventory uses passwordEnv); off by default */
+  password?: string;
   /** every exec command line and interactive line, as received */
   onCommand?: (cmd: string) => void;
 }
