@@ -3,31 +3,24 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { InfraError } from '../harness/errors';
+import { repoRoot } from './repo';
 import { buildLargeFirmware } from './rsc';
 import { round, timeRuns } from './stats';
 import type { Benchmark } from './types';
 
-/** The repository root: the first directory upwards holding package.json (bench/ in sources, dist/bench/ when built). */
-function repoRoot(): string {
-  let dir = __dirname;
-  while (!fs.existsSync(path.join(dir, 'package.json'))) {
-    const up = path.dirname(dir);
-    if (up === dir) throw new Error(`no package.json above ${__dirname}`);
-    dir = up;
-  }
-  return dir;
-}
-
 function runOnce(cwd: string, command: string, args: string[]): void {
   const r = spawnSync(command, args, { cwd, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`${command} ${args.join(' ')} exited ${r.status}: ${r.stderr.trim().split('\n').slice(-3).join(' | ')}`);
+  if (r.status !== 0) {
+    throw new InfraError('E_TOOL', `${command} ${args.join(' ')} exited ${r.status}: ${r.stderr.trim().split('\n').slice(-3).join(' | ')}`, { command, status: r.status });
+  }
 }
 
 export const rscStartBenchmark: Benchmark = {
   name: 'rsc-start',
   description: 'wall time of `npm run rsc -- inspect` on a 1 MiB ELF, and of the node launcher alone (median of 10)',
   async run(ctx) {
-    const runs = ctx.runs ?? 10;
+    const runs = ctx.runs ?? (ctx.quick ? 2 : 10);
     const root = repoRoot();
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-rsc-start-'));
     try {

@@ -51,7 +51,7 @@ export const rscBenchmark: Benchmark = {
   name: 'rsc',
   description: `decode + lint of a 1 MiB ELF with the ${BOARD} rules (median of 50)`,
   async run(ctx) {
-    const runs = ctx.runs ?? 50;
+    const runs = ctx.runs ?? (ctx.quick ? 5 : 50);
     const board = boardRulesOf(loadProfile(BOARD));
     const bytes = buildLargeFirmware();
     const check = analyzeFirmware(bytes, { file: 'bench-1mib.elf', board });

@@ -8,6 +8,8 @@ export interface BenchResult {
   unit: string;
   /** the value should be at most this much (informational unless `npm run bench -- --check`) */
   target?: number;
+  /** the value should be at least this much (ratios, rates) */
+  atLeast?: number;
   /** how it was measured, e.g. `median of 50, p90 3.1 ms` */
   detail: string;
 }
@@ -15,6 +17,8 @@ export interface BenchResult {
 export interface BenchContext {
   /** repetitions for each measured loop (each benchmark has its own default) */
   runs?: number;
+  /** small counts and filters, for tests of the CLI: same keys, numbers not worth quoting */
+  quick?: boolean;
   /** progress lines for a person watching; not part of the results */
   log(line: string): void;
 }

@@ -6,6 +6,7 @@ import type { Board, BoardOptions } from './board';
 import { createBoard } from './create-board';
 import type { VirtualPowerSwitch } from './power';
 import { sshFiles, sshRunner } from './ssh-capabilities';
+import { retryingRunner } from './retrying-runner';
 
 export interface ConnectOptions {
   /** console log file; the console is opened only when the instance has one and this is given */
@@ -44,7 +45,11 @@ export async function connectBoard(target: Target, opts: ConnectOptions = {}): P
     if (instance.console && opts.consoleLog !== undefined) {
       capture = await ConsoleCapture.forInstance(instance, profile, opts.consoleLog, opts.console ?? {});
     }
-    const runner = sshRunner(ssh);
+    let reached = false;
+    ssh.on('connected', () => {
+      reached = true;
+    });
+    const runner = retryingRunner(sshRunner(ssh), { board: instance.name, mayBeRebooting: () => reached });
     const files = sshFiles(ssh);
     const board = createBoard({
       instance,

@@ -75,6 +75,8 @@ export class LeaseFile {
       `mkdir ${shq(this.lockDir)} 2>/dev/null || exit 75`,
       `cur=$(cat ${shq(this.path)} 2>/dev/null)`,
       `if [ "$cur" = ${shq(expected)} ]; then ${act}; rc=$?; else rc=73; fi`,
+      // a write that does not read back (a torn or corrupted write) must not leave an unreadable lease blocking everyone
+      ...(next === null ? [] : [`if [ $rc -eq 0 ]; then chk=$(cat ${shq(this.path)} 2>/dev/null); if [ "$chk" != ${shq(next)} ]; then rm -f ${shq(this.path)}; rc=74; fi; fi`]),
       `rmdir ${shq(this.lockDir)}`,
       'exit $rc',
     ].join('\n');
@@ -82,6 +84,9 @@ export class LeaseFile {
     if (r.code === 0) return 'done';
     if (r.code === 73) return 'changed';
     if (r.code === 75) return 'busy';
+    if (r.code === 74) {
+      throw new InfraError('E_REMOTE', `the lease ${this.path} on board ${this.board} did not read back as written (a corrupted write?); it was removed so no runner is blocked by it; run again`, { board: this.board, path: this.path });
+    }
     throw new InfraError('E_REMOTE', `writing the lease ${this.path} on board ${this.board} failed: ${r.stderr.trim().slice(0, 200) || `exit ${r.code}`}`, { board: this.board, path: this.path, code: r.code });
   }
 }

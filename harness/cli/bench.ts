@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { InputError, describeError } from '../errors';
 import { formatHelp, parseArgs, usageError, type CommandSpec } from './args';
-import { runCli, type CliIO } from './run';
+import { EXIT, runCli, type CliIO } from './run';
 
 /** Structural copy of bench/types.ts: harness/ never imports outside itself (DESIGN §2), bench/ is loaded at run time. */
 interface BenchResult {
@@ -11,20 +11,22 @@ interface BenchResult {
   value: number;
   unit: string;
   target?: number;
+  atLeast?: number;
   detail: string;
 }
 interface Benchmark {
   name: string;
   description: string;
-  run(ctx: { runs?: number; log(line: string): void }): Promise<BenchResult[]>;
+  run(ctx: { runs?: number; quick?: boolean; log(line: string): void }): Promise<BenchResult[]>;
 }
 
 export const BENCH_SPEC: CommandSpec = {
-  usage: 'bench [--only NAME]... [--runs N] [--out FILE] [--check] [--list]',
+  usage: 'bench [--only NAME]... [--runs N] [--quick] [--out FILE] [--check] [--list]',
   summary: 'Measures the harness (see bench/) and writes the numbers as one flat JSON object.',
   options: [
     { name: 'only', kind: 'repeat', valueName: 'NAME', description: 'run only this benchmark' },
     { name: 'runs', kind: 'value', valueName: 'N', description: 'repetitions per measured loop (default: each benchmark\'s own)' },
+    { name: 'quick', kind: 'flag', description: 'small counts and suite filters (a smoke run: same keys, numbers not worth quoting)' },
     { name: 'out', kind: 'value', valueName: 'FILE', description: 'where to write the JSON (default bench.json)' },
     { name: 'check', kind: 'flag', description: 'exit 1 when a result misses its target' },
     { name: 'list', kind: 'flag', description: 'list the benchmarks and exit' },
@@ -51,7 +53,7 @@ export async function main(argv: string[], io: CliIO, benchmarks: Benchmark[] = 
     for (const b of benchmarks) io.stdout(`${b.name.padEnd(16)} ${b.description}\n`);
     return 0;
   }
-  const only = args.values('only');
+  const only = args.values('only').flatMap((v) => v.split(',')).filter((v) => v !== '');
   const unknown = only.filter((n) => !benchmarks.some((b) => b.name === n));
   if (unknown.length) {
     throw usageError(BENCH_SPEC, `unknown benchmark ${unknown.join(', ')} (known: ${benchmarks.map((b) => b.name).join(', ')})`);
@@ -67,20 +69,36 @@ export async function main(argv: string[], io: CliIO, benchmarks: Benchmark[] = 
   }
 
   const results: BenchResult[] = [];
+  const failed: string[] = [];
   for (const b of benchmarks.filter((x) => only.length === 0 || only.includes(x.name))) {
     io.stderr(`bench ${b.name}: ${b.description}\n`);
-    results.push(...(await b.run({ runs, log: (line) => io.stderr(`  ${line}\n`) })));
+    try {
+      results.push(...(await b.run({ runs, quick: args.flag('quick'), log: (line) => io.stderr(`  ${line}\n`) })));
+    } catch (e) {
+      // one benchmark that cannot run (a missing tool, a failing hil run) must not throw away the others' numbers
+      failed.push(b.name);
+      io.stderr(`error: benchmark ${b.name} failed, its keys are missing from the results: ${describeError(e)}\n`);
+    }
   }
   io.stdout(formatTable(results));
   writeJson(out, Object.fromEntries(results.map((r) => [r.key, r.value])));
   const shown = path.relative(io.cwd, out);
   io.stdout(`wrote ${shown.startsWith('..') ? out : shown}\n`);
+  if (failed.length > 0) {
+    io.stderr(`error: ${failed.length} benchmark${failed.length > 1 ? 's' : ''} failed: ${failed.join(', ')} (see above)\n`);
+    return EXIT.internal;
+  }
   const missed = results.filter((r) => !meetsTarget(r));
   return args.flag('check') && missed.length > 0 ? 1 : 0;
 }
 
 function meetsTarget(r: BenchResult): boolean {
-  return r.target === undefined || r.value <= r.target;
+  return (r.target === undefined || r.value <= r.target) && (r.atLeast === undefined || r.value >= r.atLeast);
+}
+
+function targetText(r: BenchResult): string {
+  const parts = [r.target === undefined ? '' : `<= ${r.target} ${r.unit}`, r.atLeast === undefined ? '' : `>= ${r.atLeast} ${r.unit}`];
+  return parts.filter((p) => p).join(', ') || '-';
 }
 
 export function formatTable(results: BenchResult[]): string {
@@ -89,8 +107,8 @@ export function formatTable(results: BenchResult[]): string {
     ...results.map((r) => [
       r.key,
       `${r.value} ${r.unit}`,
-      r.target === undefined ? '-' : `<= ${r.target} ${r.unit}`,
-      r.target === undefined ? '-' : meetsTarget(r) ? 'ok' : 'MISSED',
+      targetText(r),
+      r.target === undefined && r.atLeast === undefined ? '-' : meetsTarget(r) ? 'ok' : 'MISSED',
       r.detail,
     ]),
   ];

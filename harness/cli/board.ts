@@ -24,7 +24,8 @@ const SPEC: CommandSpec = {
 /** The stdin control channel's commands (docs/virtual-board.md). */
 export const CONTROL_HELP = [
   'fault NAME=VALUE [NAME=VALUE ...]   set fault knobs (latencyMs, dropAfterCommands, refuseForMs, hangStartMs,',
-  '                                    corruptNextUpload, fillFirmwareDir, rotateHostKey, crashAfterMs)',
+  '                                    corruptNextUpload, noSftp, fillFirmwareDir, rotateHostKey, crashAfterMs,',
+  '                                    crashAfterMessages, hangNextStart, unplugConsoleMs)',
   'power on|off|cycle [MS]             switch the board; cycle = a reboot, off for MS milliseconds',
   'crash [watchdog|hardfault]          crash the coprocessor now',
   'status                              print power state, faults and endpoints as JSON',

@@ -4,6 +4,7 @@ import type { Circus } from '@jest/types';
 import { TestEnvironment } from 'jest-environment-node';
 import type { TestRecord } from '../reporting/types';
 import { BOARD_LOST_CODES, EXIT_INFRA } from './infra';
+import { boardStillLost, formatRecovery, isWedged, powerCycleAndReconnect, wasPowerCycled } from '../board/recover';
 import { finishRun } from './finish';
 import { appendRecord, failureOf, slugOf, suiteOf, uniqueId, variantOf } from './records';
 import { collectEvidence, writeTestEvidence, type Started } from './test-evidence';
@@ -148,7 +149,10 @@ export default class HilEnvironment extends TestEnvironment {
     this.started = undefined;
     const first = test.errors[0];
     const failure = first === undefined ? undefined : failureOf(errorOf(first));
-    if (failure?.code !== undefined && BOARD_LOST_CODES.has(failure.code) && !this.glue.infra) this.glue.infra = { code: failure.code, message: failure.message };
+    if (failure?.code !== undefined && BOARD_LOST_CODES.has(failure.code) && !this.glue.infra
+      && (await boardStillLost(failure.code, () => this.glue.session.runner.exec('true', { phase: 'reconnect', timeoutMs: this.glue.spec.profile.timeouts.connect })))) {
+      this.glue.infra = { code: failure.code, message: failure.message };
+    }
     const collector = this.glue.collector;
     this.glue.collector = newCollector();
     const rec: TestRecord = {
@@ -161,6 +165,7 @@ export default class HilEnvironment extends TestEnvironment {
       startedAt: started.at,
     };
     const files = await collectEvidence(this.glue, started, collector.attachments);
+    if (first !== undefined && isWedged(errorOf(first)) && !wasPowerCycled(errorOf(first))) files.push(await this.powerCycle(errorOf(first)));
     const retryTimes = Number(this.global[RETRY_TIMES] ?? 0) || 0;
     if (failure !== undefined && test.invocations <= retryTimes) {
       this.pending.set(test, rec);
@@ -179,6 +184,18 @@ export default class HilEnvironment extends TestEnvironment {
   private async endForLostBoard(): Promise<never> {
     const code = await finishRun(this.glue);
     process.exit(code ?? EXIT_INFRA);
+  }
+
+  /** a kernel write that never returned holds the rproc lock: only a power cycle gives the next test a board */
+  private async powerCycle(cause: unknown): Promise<Attachment> {
+    const { session: s, spec } = this.glue;
+    try {
+      const r = await powerCycleAndReconnect({ board: spec.board, power: s.board.power, probe: () => s.runner.exec('true', { phase: 'power cycle', timeoutMs: 5_000 }), lease: s.board.lease, budgetMs: spec.profile.timeouts.connect + 60_000 }, cause);
+      return { name: 'recovery.txt', kind: 'other', data: Buffer.from(formatRecovery(r)) };
+    } catch (e) {
+      this.glue.infra ??= { code: 'E_TRANSPORT', message: e instanceof Error ? e.message : String(e) };
+      return { name: 'recovery.txt', kind: 'other', data: Buffer.from(`power cycle failed: ${e instanceof Error ? e.message : String(e)}\n`) };
+    }
   }
 
   /** evidence (when `files` given) and, when `append`, the record line */

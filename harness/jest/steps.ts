@@ -4,6 +4,20 @@ import { RpmsgTty, type DmesgLine } from '../remoteproc';
 import { codeOf, messageOf } from './infra';
 import { session } from './register';
 import type { VariantPlan } from './types';
+import { formatRecovery, powerCycleIfWedged } from '../board/recover';
+
+/** a start/stop that never returns wedges the kernel: power-cycle so the next test gets a board (DESIGN §5 faults) */
+function unwedged<T>(op: () => Promise<T>): Promise<T> {
+  const s = session();
+  return powerCycleIfWedged(op, {
+    board: s.spec.board,
+    power: s.board.power,
+    probe: () => s.runner.exec('true', { phase: 'power cycle', timeoutMs: 5_000 }),
+    lease: s.board.lease,
+    budgetMs: s.spec.profile.timeouts.connect + 60_000,
+    onRecovered: (r) => s.attach('recovery.txt', formatRecovery(r)),
+  });
+}
 
 /** a refused `start` (RemoteprocError fields, read by name so it works across the jest realm boundary) */
 export interface BootError {
@@ -52,7 +66,7 @@ export async function stopCore(): Promise<void> {
   const rp = session().remoteproc;
   const state = await rp.state();
   if (state === 'offline') return;
-  if (state === 'running' || state === 'crashed' || state === 'attached') await rp.stop();
+  if (state === 'running' || state === 'crashed' || state === 'attached') await unwedged(() => rp.stop());
   await rp.waitForState('offline', { phase: 'stop', timeoutMs: session().spec.profile.timeouts.stop });
 }
 
@@ -70,7 +84,7 @@ export async function bootVariant(v: VariantPlan): Promise<BootOutcome> {
   await rp.setFirmware(v.firmwareName);
   const mark = await rp.mark();
   try {
-    await rp.start();
+    await unwedged(() => rp.start());
   } catch (e) {
     const error = asBootError(e);
     if (!error) throw e;
@@ -91,7 +105,9 @@ export async function channels(v: VariantPlan): Promise<VariantChannels> {
   const close = (): void => opened.forEach((t) => t.close());
   try {
     const found: { echo?: RpmsgTty; control?: RpmsgTty } = {};
-    for (const device of await s.remoteproc.ttys()) {
+    // after a crash the firmware may still be recovering: its ttys come back asynchronously (remoteproc.md §1.3, §5)
+    const devices = v.expect.ttys ? await s.remoteproc.waitForTtys(v.expect.ttys, { phase: 'channels', timeoutMs }) : await s.remoteproc.ttys();
+    for (const device of devices) {
       const tty = await RpmsgTty.open(s.runner, device, { board: s.spec.board, timeoutMs });
       opened.push(tty);
       const kind = await tty.identify({ timeoutMs });

@@ -7,6 +7,7 @@ import { ModelCoprocessor } from './coprocessor/model';
 import { TwinCoprocessor } from './coprocessor/twin';
 import type { Coprocessor } from './coprocessor/types';
 import { startSshServer, type SshServerHandle } from './ssh/server';
+import { startConsoleCable, type ConsoleCable } from './console-cable';
 import { startConsole, type ConsoleEndpoint, type ConsoleKind, type VirtualConsole } from './console';
 import { consoleShellFactory } from './console/shell';
 import { BoardPower } from './power';
@@ -53,7 +54,8 @@ export async function startVirtualBoard(opts: VirtualBoardOptions): Promise<Virt
   const kernel = new KernelModel({ profile, fs, coprocessor: makeCoprocessor });
   const hostname = kernel.settings.hostname;
 
-  const consoleP = startConsole({ kind: opts.console, stateDir, tcpPort: opts.consolePort, hostname, shell: consoleShellFactory(fs, () => kernel.shellHost()) });
+  // a TCP console sits behind a cable that can be pulled (fault unplugConsoleMs), like ser2net on a USB adaptor
+  const consoleP = startConsole({ kind: opts.console, stateDir, tcpPort: 0, hostname, shell: consoleShellFactory(fs, () => kernel.shellHost()) });
   const sshP = startSshServer({ stateDir, port: opts.port ?? 0, fs, host: kernel.shellHost() });
   // Nobody can be reading the console before READY (and a serial port flushes on open), so the first boot runs
   // alongside the servers' start-up; later boots (power on, reboots) print on the console.
@@ -66,6 +68,14 @@ export async function startVirtualBoard(opts: VirtualBoardOptions): Promise<Virt
     await Promise.allSettled([consoleP.then((c) => c.close()), sshP.then((s) => s.close()), kernel.dispose()]);
     throw e;
   }
+  let cable: ConsoleCable | undefined;
+  try {
+    if ('tcp' in con.endpoint) cable = await startConsoleCable(con.endpoint, opts.consolePort ?? 0);
+  } catch (e) {
+    await Promise.allSettled([con.close(), ssh.close(), kernel.dispose()]);
+    throw e;
+  }
+  const consoleEndpoint: ConsoleEndpoint = cable ? cable.endpoint : con.endpoint;
   const sshPort = ssh.port;
   const unsubscribe = kernel.onDmesg((line) => con.kernelLine(line));
   con.loginPrompt();
@@ -77,6 +87,7 @@ export async function startVirtualBoard(opts: VirtualBoardOptions): Promise<Virt
     powerOff: () => power.off(),
     powerOn: () => power.on(),
     firmwareQuota: virtual?.firmwareQuotaBytes,
+    ...(cable ? { console: cable } : {}),
   });
   const power = new BoardPower({
     // the kernel keeps its state while off (nobody can reach it); power-on reboots it from scratch
@@ -101,7 +112,7 @@ export async function startVirtualBoard(opts: VirtualBoardOptions): Promise<Virt
   } catch (e) {
     faults.dispose();
     unsubscribe();
-    await Promise.allSettled([ssh.close(), con.close()]);
+    await Promise.allSettled([ssh.close(), con.close(), cable?.close()]);
     await kernel.dispose();
     throw e;
   }
@@ -110,7 +121,7 @@ export async function startVirtualBoard(opts: VirtualBoardOptions): Promise<Virt
     get ssh() {
       return { host: ssh.host, port: ssh.port, user: ssh.user, hostKey: ssh.hostKeyFingerprint, privateKey: ssh.privateKeyPath };
     },
-    console: con.endpoint,
+    console: consoleEndpoint,
     profile,
     kernel,
     power,
@@ -119,7 +130,7 @@ export async function startVirtualBoard(opts: VirtualBoardOptions): Promise<Virt
       return faults.current;
     },
     setFault: (name, value) => faults.set(name, value),
-    readyJson: () => JSON.stringify({ ssh: board.ssh, console: con.endpoint, power: { backend: 'virtual', socket: powerServer.path } }),
+    readyJson: () => JSON.stringify({ ssh: board.ssh, console: consoleEndpoint, power: { backend: 'virtual', socket: powerServer.path } }),
     stop() {
       stopped ??= (async () => {
         faults.dispose();
@@ -128,7 +139,7 @@ export async function startVirtualBoard(opts: VirtualBoardOptions): Promise<Virt
         await power.dispose();
         unsubscribe();
         con.silence();
-        await Promise.allSettled([ssh.close(), con.close()]);
+        await Promise.allSettled([ssh.close(), con.close(), cable?.close()]);
         await kernel.dispose();
       })();
       return stopped;

@@ -2,6 +2,7 @@
 import { UsageError } from '../errors';
 import type { VirtualFs } from './fs/types';
 import type { SshServerHandle } from './ssh/server';
+import { TtyTap } from './tty-tap';
 
 export interface BoardFaults {
   /** delay added before every SSH command runs */
@@ -22,6 +23,12 @@ export interface BoardFaults {
   rotateHostKey: boolean;
   /** the coprocessor crashes (watchdog) this long after being set (0 = not armed) */
   crashAfterMs: number;
+  /** the coprocessor crashes (watchdog) inside the Nth rpmsg message Linux sends it from now on (0 = not armed); one-shot */
+  crashAfterMessages: number;
+  /** the next `echo start > state` never returns (a wedged boot) until the board is power-cycled, which clears it */
+  hangNextStart: boolean;
+  /** the console cable is pulled for this long: the harness's console connection drops, reconnects are refused meanwhile */
+  unplugConsoleMs: number;
 }
 
 export type FaultName = keyof BoardFaults;
@@ -36,9 +43,15 @@ export const NO_FAULTS: Readonly<BoardFaults> = Object.freeze({
   fillFirmwareDir: false,
   rotateHostKey: false,
   crashAfterMs: 0,
+  crashAfterMessages: 0,
+  hangNextStart: false,
+  unplugConsoleMs: 0,
 });
 
-const BOOLEAN_FAULTS = new Set<FaultName>(['corruptNextUpload', 'noSftp', 'fillFirmwareDir', 'rotateHostKey']);
+const BOOLEAN_FAULTS = new Set<FaultName>(['corruptNextUpload', 'noSftp', 'fillFirmwareDir', 'rotateHostKey', 'hangNextStart']);
+
+/** hangNextStart holds the start this long: longer than any phase budget, short enough for a timer */
+const WEDGED_MS = 2 ** 31 - 1;
 
 export const FAULT_NAMES = Object.keys(NO_FAULTS) as FaultName[];
 
@@ -89,14 +102,20 @@ export interface FaultTargets {
   powerOff(): Promise<void>;
   powerOn(): Promise<void>;
   firmwareQuota?: number;
+  /** the cable in front of a TCP console (console-cable.ts); without it unplugConsoleMs is refused */
+  console?: { unplug(ms: number): Promise<void> };
 }
 
 export class BoardFaultControl {
   private readonly state: BoardFaults = { ...NO_FAULTS };
   private crashTimer: NodeJS.Timeout | null = null;
   private rebootTimer: NodeJS.Timeout | null = null;
+  private untapMessages: (() => void) | null = null;
 
-  constructor(private readonly t: FaultTargets) {}
+  constructor(private readonly t: FaultTargets) {
+    // tapped from the start, so a tty a test opened before the knob was armed is counted too
+    TtyTap.of(t.fs);
+  }
 
   /** the knobs as set; the one-shot SSH knobs read back from the server, so a fired one shows as cleared */
   get current(): Readonly<BoardFaults> {
@@ -134,7 +153,7 @@ export class BoardFaultControl {
         return;
       case 'hangStartMs':
         this.state.hangStartMs = v as number;
-        this.t.kernel.faults.hangStartMs = v as number;
+        this.applyHang();
         return;
       case 'fillFirmwareDir':
         this.state.fillFirmwareDir = v as boolean;
@@ -146,6 +165,16 @@ export class BoardFaultControl {
         return;
       case 'crashAfterMs':
         this.armCrash(v as number);
+        return;
+      case 'crashAfterMessages':
+        this.armMessageCrash(v as number);
+        return;
+      case 'hangNextStart':
+        this.state.hangNextStart = v as boolean;
+        this.applyHang();
+        return;
+      case 'unplugConsoleMs':
+        await this.unplugConsole(v as number);
         return;
       case 'refuseForMs':
         await this.reboot(v as number);
@@ -160,7 +189,7 @@ export class BoardFaultControl {
     ssh.faults.dropAfterCommands = this.state.dropAfterCommands === 0 ? null : this.state.dropAfterCommands;
     ssh.faults.corruptNextUpload = this.state.corruptNextUpload;
     ssh.faults.noSftp = this.state.noSftp;
-    this.t.kernel.faults.hangStartMs = this.state.hangStartMs;
+    this.applyHang();
     this.applyFill();
   }
 
@@ -176,22 +205,34 @@ export class BoardFaultControl {
     this.state.corruptNextUpload = f.corruptNextUpload;
   }
 
-  /** Power went away: pending crashes die with the coprocessor. */
+  /**
+   * Power went away: pending crashes die with the coprocessor; a wedged start stays wedged until the kernel was reset
+   * (reapply() at power-on lets it go, and the dead rproc then refuses to boot).
+   */
   disarm(): void {
-    if (this.crashTimer) clearTimeout(this.crashTimer);
-    this.crashTimer = null;
-    this.state.crashAfterMs = 0;
+    this.clearCrashTimer();
+    this.untapMessages?.();
+    this.untapMessages = null;
+    this.state.crashAfterMessages = 0;
+    this.state.hangNextStart = false;
   }
 
   /** Board stopped for good: no reboot may come back. */
   dispose(): void {
     this.disarm();
+    this.applyHang();
     if (this.rebootTimer) clearTimeout(this.rebootTimer);
     this.rebootTimer = null;
   }
 
+  private clearCrashTimer(): void {
+    if (this.crashTimer) clearTimeout(this.crashTimer);
+    this.crashTimer = null;
+    this.state.crashAfterMs = 0;
+  }
+
   private armCrash(ms: number): void {
-    this.disarm();
+    this.clearCrashTimer();
     if (ms === 0) return;
     this.state.crashAfterMs = ms;
     this.crashTimer = setTimeout(() => {
@@ -199,6 +240,36 @@ export class BoardFaultControl {
       this.state.crashAfterMs = 0;
       this.t.kernel.injectCrash('watchdog');
     }, ms);
+  }
+
+  /** Counts host -> firmware messages from now on; the Nth one finds the core faulted (watchdog, as crashAfterMs). */
+  private armMessageCrash(n: number): void {
+    this.untapMessages?.();
+    this.untapMessages = null;
+    this.state.crashAfterMessages = n;
+    if (n === 0) return;
+    let left = n;
+    this.untapMessages = TtyTap.of(this.t.fs).onMessages((count) => {
+      left -= count;
+      this.state.crashAfterMessages = Math.max(0, left);
+      if (left > 0) return;
+      this.untapMessages?.();
+      this.untapMessages = null;
+      this.t.kernel.injectCrash('watchdog');
+    });
+  }
+
+  /** hangStartMs delays every start; hangNextStart wedges it (the kernel re-reads the knob, so clearing it releases the start) */
+  private applyHang(): void {
+    this.t.kernel.faults.hangStartMs = this.state.hangNextStart ? WEDGED_MS : this.state.hangStartMs;
+  }
+
+  private async unplugConsole(ms: number): Promise<void> {
+    if (ms === 0) return;
+    if (!this.t.console) {
+      throw new UsageError('fault unplugConsoleMs needs a console cable: this board serves its console without one (start it with --console tcp)');
+    }
+    await this.t.console.unplug(ms);
   }
 
   /** A reboot: power drops now (SSH refuses, console silent), comes back after `ms`; resolves once it is down. */

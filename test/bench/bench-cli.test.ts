@@ -8,6 +8,7 @@ import { BENCHMARKS } from '../../bench';
 import { buildLargeFirmware } from '../../bench/rsc';
 import { analyzeFirmware } from '../../harness/firmware';
 import type { Benchmark } from '../../bench/types';
+import { InfraError } from '../../harness/errors';
 
 let dir = '';
 beforeAll(() => {
@@ -28,6 +29,11 @@ async function bench(argv: string[], benchmarks?: Benchmark[]): Promise<{ code: 
 /** A benchmark whose result is fixed, to check the CLI's handling of targets without timing anything. */
 function fixed(key: string, value: number, target?: number): Benchmark {
   return { name: key, description: `fixed ${key}`, run: async () => [{ key, value, unit: 'ms', target, detail: 'fixed' }] };
+}
+
+/** A ratio or rate that should be at least `atLeast`. */
+function floor(key: string, value: number, atLeast: number): Benchmark {
+  return { name: key, description: `fixed ${key}`, run: async () => [{ key, value, unit: 'x', atLeast, detail: 'fixed' }] };
 }
 
 describe('bench registry', () => {
@@ -67,12 +73,36 @@ describe('npm run bench', () => {
     expect((await bench(['--out', 'c.json', '--check', '--only', 'a_ms'], set)).code).toBe(0);
   });
 
+  test('ratios have a lower bound: below it is MISSED and fails --check, at or above it is ok', async () => {
+    const set = [floor('r_low', 12.5, 20), floor('r_ok', 20, 20)];
+    const r = await bench(['--out', 'r.json'], set);
+    expect(r.stdout).toContain('r_low  12.5 x  >= 20 x  MISSED  fixed\n');
+    expect(r.stdout).toContain('r_ok   20 x    >= 20 x  ok      fixed\n');
+    expect((await bench(['--out', 'r.json', '--check'], set)).code).toBe(1);
+    expect((await bench(['--out', 'r.json', '--check', '--only', 'r_ok'], set)).code).toBe(0);
+  });
+
+  test('a benchmark that fails is named, the others still write their keys, and the exit code says so', async () => {
+    const broken: Benchmark = {
+      name: 'broken',
+      description: 'needs a tool that is missing',
+      run: async () => {
+        throw new InfraError('E_TOOL', 'ssh-keyscan exited 1: connection refused');
+      },
+    };
+    const r = await bench(['--out', 'f.json', '--only', 'a_ms,broken,c_count'], [fixed('a_ms', 1), broken, fixed('c_count', 3)]);
+    expect(r.code).toBe(3);
+    expect(JSON.parse(fs.readFileSync(path.join(dir, 'f.json'), 'utf8'))).toEqual({ a_ms: 1, c_count: 3 });
+    expect(r.stderr).toContain('error: benchmark broken failed, its keys are missing from the results: ssh-keyscan exited 1: connection refused\n');
+    expect(r.stderr.endsWith('error: 1 benchmark failed: broken (see above)\n')).toBe(true);
+  });
+
   test('--only with an unknown name and a bad --runs are usage errors', async () => {
     const set = [fixed('a_ms', 1)];
     expect(await bench(['--only', 'nope'], set)).toEqual({
       code: 2,
       stdout: '',
-      stderr: 'error: unknown benchmark nope (known: a_ms)\nusage: bench [--only NAME]... [--runs N] [--out FILE] [--check] [--list]\n',
+      stderr: 'error: unknown benchmark nope (known: a_ms)\nusage: bench [--only NAME]... [--runs N] [--quick] [--out FILE] [--check] [--list]\n',
     });
     expect((await bench(['--runs', '0'], set)).stderr.split('\n')[0]).toBe('error: --runs must be an integer from 1 to 100000, got 0');
   });

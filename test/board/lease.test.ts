@@ -168,3 +168,18 @@ describe('heartbeat and lease-wait', () => {
     expect(() => leaseWaitSeconds('-1')).toThrow(/^--lease-wait is "-1"/);
   });
 });
+
+describe('lease write read-back', () => {
+  test('a lease write that does not read back is removed and reported, so no runner is blocked by an unreadable lease', async () => {
+    const b = await makeBoard();
+    const inner = new InProcessRunner(b);
+    // the board stores a torn lease: the JSON loses its last characters on the way to the file
+    const tearing = {
+      exec: (cmd: string, opts: Parameters<InProcessRunner['exec']>[1]) => inner.exec(cmd.replace(/printf %s '(\{[^']*\})' >/, (_m, json: string) => `printf %s '${json.slice(0, -5)}' >`), opts),
+      stream: (cmd: string) => inner.stream(cmd),
+    };
+    const l = new BoardLease({ runner: tearing, board: 'virtual-mp157', owner: 'alice', host: 'desk-1', pid: 100, leaseWaitS: 0, pollMs: 20 });
+    await expect(l.acquire()).rejects.toMatchObject({ code: 'E_REMOTE', message: expect.stringContaining(`the lease ${LEASE_PATH} on board virtual-mp157 did not read back as written (a corrupted write?); it was removed so no runner is blocked by it`) });
+    expect(await readErr(b, LEASE_PATH)).toBe('ENOENT');
+  });
+});

@@ -43,7 +43,7 @@ function instanceLines(name: string, b: VirtualBoard, hostKey: string = b.ssh.ho
   ];
 }
 
-/** inventory entries made from the boards' READY endpoints, exactly as docs/readme/farm.md tells a user to write them */
+/** inventory entries made from the boards' READY endpoints, exactly as docs/farm.md tells a user to write them */
 function farmFile(name: string, hostKey: string = board.ssh.hostKey): string {
   const file = path.join(tmp, `${name}.yaml`);
   fs.writeFileSync(file, ['boards:', ...instanceLines('vdk2-busy', busy), ...instanceLines('vdk2-local', board, hostKey), ''].join('\n'));

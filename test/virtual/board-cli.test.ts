@@ -225,7 +225,7 @@ describe('board CLI arguments and control lines (in-process)', () => {
   test('bad arguments are usage errors (exit 2) that say what to type', async () => {
     const cases: Array<[string[], string]> = [
       [[], 'error: missing --board; virtual boards are: twin-mp157, twin-mp257, virtual-mp157, virtual-mp257\n'],
-      [['--board', 'virtual-mp157', '--fault', 'latency=3'], 'error: unknown fault "latency" in "latency=3"; faults are: latencyMs, dropAfterCommands, refuseForMs, hangStartMs, corruptNextUpload, noSftp, fillFirmwareDir, rotateHostKey, crashAfterMs\n'],
+      [['--board', 'virtual-mp157', '--fault', 'latency=3'], 'error: unknown fault "latency" in "latency=3"; faults are: latencyMs, dropAfterCommands, refuseForMs, hangStartMs, corruptNextUpload, noSftp, fillFirmwareDir, rotateHostKey, crashAfterMs, crashAfterMessages, hangNextStart, unplugConsoleMs\n'],
       [['--board', 'virtual-mp157', '--console', 'serial'], 'error: --console takes pty or tcp, not "serial"\n'],
       [['--board', 'virtual-mp157', '--port', '70000'], 'error: --port needs a TCP port number 0..65535, not "70000"\n'],
     ];

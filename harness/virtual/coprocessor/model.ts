@@ -6,6 +6,7 @@ import { SparseMemory, type Region } from './memory';
 import { TraceLog, formatLogLine, type LogLevel } from './trace-log';
 import { firmwareInfo, type FirmwareInfo } from './fw-info';
 import { runControl } from './control';
+import { DelayLine, type BoardTiming } from '../timing';
 
 export interface ModelOptions {
   /** the coprocessor's memory regions (profile coprocessor.memory) */
@@ -44,6 +45,9 @@ export class ModelCoprocessor extends EventEmitter<CoprocessorEvents> implements
   private inflightLimit = 0;
   private readonly timers = new Set<NodeJS.Timeout>();
   private draining = false;
+  /** modelled rpmsg latency: a message is handled once it has arrived (it holds its vring buffer meanwhile) */
+  private timing: BoardTiming | null = null;
+  private readonly arriving = new DelayLine();
 
   /** the model for a board profile: its memory regions, and `virtual.watchdogMs` when the profile has one */
   static forProfile(profile: { coprocessor: { memory: readonly Region[] }; virtual?: object }): ModelCoprocessor {
@@ -98,7 +102,9 @@ export class ModelCoprocessor extends EventEmitter<CoprocessorEvents> implements
   send(msg: RpmsgMessage): boolean {
     if (!this.running || this.inbox.length >= this.inflightLimit) return false;
     this.inbox.push({ src: msg.src, dst: msg.dst, payload: msg.payload.slice() });
-    this.drainSoon();
+    const due = this.timing?.messageDue() ?? null;
+    if (due === null) this.drainSoon();
+    else this.arriving.push(due, () => this.handleNext());
     return true;
   }
 
@@ -113,6 +119,11 @@ export class ModelCoprocessor extends EventEmitter<CoprocessorEvents> implements
     this.removeAllListeners();
   }
 
+  /** the kernel model's modelled latencies (timing.ts) */
+  useTiming(timing: BoardTiming): void {
+    this.timing = timing;
+  }
+
   /** bytes of device memory allocated so far (the memory benchmark) */
   allocatedBytes(): number {
     return this.memory.allocatedBytes();
@@ -125,6 +136,7 @@ export class ModelCoprocessor extends EventEmitter<CoprocessorEvents> implements
     this.hung = false;
     this.crashPending = false;
     this.inbox = [];
+    this.arriving.drop();
   }
 
   private loadSegments(image: BootImage): void {
@@ -177,6 +189,11 @@ export class ModelCoprocessor extends EventEmitter<CoprocessorEvents> implements
         if (msg) this.handle(msg);
       }
     });
+  }
+
+  private handleNext(): void {
+    const msg = this.running && !this.hung ? this.inbox.shift() : undefined;
+    if (msg) this.handle(msg);
   }
 
   private handle(msg: RpmsgMessage): void {

@@ -13,6 +13,9 @@ import { settingsOf, type KernelSettings } from './profile';
 import { Rproc } from './rproc';
 import { SYSFS_REMOTEPROC, sysfsTree } from './sysfs';
 import { TreeDir } from './tree';
+import { FIRMWARE_DIR } from './boot';
+import { BoardTiming, DelayLine, timingFromEnv, type TimingKnobs } from '../timing';
+import { meterWrites, type WriteMeter } from '../write-meter';
 
 export interface KernelModelOptions {
   profile: BoardProfile;
@@ -23,6 +26,8 @@ export interface KernelModelOptions {
   clock?: () => number;
   /** N of /sys/class/remoteproc/remoteprocN (default 0; e.g. 1 to mimic an MP25 whose M0+ probed first) */
   rprocIndex?: number;
+  /** modelled latencies (timing.ts); default: HIL_VIRTUAL_TIMING, else none */
+  timing?: Partial<TimingKnobs>;
 }
 
 /** when the remoteproc driver probes, in ms after boot (its lines sit after the early banner) */
@@ -31,6 +36,10 @@ const PROBE_AT_MS = 2345.678;
 export class KernelModel {
   readonly faults = { hangStartMs: 0 };
   readonly settings: KernelSettings;
+  /** modelled start/exec/rpmsg latencies and the time they imposed (the bench reads it) */
+  readonly timing: BoardTiming;
+  /** bytes written into /lib/firmware (the bench's second-run upload count) */
+  readonly firmwareWrites: WriteMeter;
   private readonly profile: BoardProfile;
   private readonly fs: VirtualFs;
   private readonly makeCoprocessor: () => Coprocessor;
@@ -41,6 +50,8 @@ export class KernelModel {
   private cop: Coprocessor | null = null;
   private rproc: Rproc;
   private mounted = false;
+  /** firmware -> host messages on their way (modelled rpmsg latency) */
+  private readonly toHost = new DelayLine();
 
   constructor(opts: KernelModelOptions) {
     this.profile = opts.profile;
@@ -51,6 +62,8 @@ export class KernelModel {
     this.bootBase = this.clock();
     this.dmesg = new DmesgRing(() => this.uptimeMs());
     this.devcd = new DevCoredumps(() => this.settings.coredumpTimeoutMs);
+    this.timing = new BoardTiming(opts.timing ?? timingFromEnv());
+    this.firmwareWrites = meterWrites(opts.fs, FIRMWARE_DIR);
     this.rproc = this.newRproc();
   }
 
@@ -98,6 +111,7 @@ export class KernelModel {
         return out;
       },
       uname: unameOf(this.profile, this.settings),
+      beforeCommand: () => this.timing.wait('exec'),
     };
   }
 
@@ -137,6 +151,7 @@ export class KernelModel {
     rproc.dead = true;
     rproc.bus?.teardown();
     rproc.bus = null;
+    this.toHost.drop();
     this.devcd.clear();
     const cop = this.cop;
     this.cop = null;
@@ -151,8 +166,13 @@ export class KernelModel {
   private coprocessor(): Coprocessor {
     if (!this.cop) {
       const cop = this.makeCoprocessor();
+      // the behavioural model also delays host -> firmware messages (the twin's are as slow as QEMU makes them)
+      (cop as { useTiming?: (t: BoardTiming) => void }).useTiming?.(this.timing);
       cop.on('announce', (ns) => this.rproc.announce(ns));
-      cop.on('message', (msg) => this.rproc.bus?.receive(msg));
+      cop.on('message', (msg) => {
+        const bus = this.rproc.bus;
+        this.timing.carry(this.toHost, () => this.rproc.bus === bus && bus?.receive(msg));
+      });
       cop.on('crash', () => {
         // STM32: WWDG -> EXTI 68 -> rproc_report_crash; boards without the wiring never learn of it (firmware.md §5.4)
         if (this.profile.capabilities.watchdogCrash && this.cop === cop) void reportCrash(this.rproc, RPROC_WATCHDOG);
@@ -173,6 +193,7 @@ export class KernelModel {
       coprocessor: () => this.coprocessor(),
       capabilities: this.profile.capabilities,
       hangStartMs: () => this.faults.hangStartMs,
+      timing: this.timing,
     });
   }
 }

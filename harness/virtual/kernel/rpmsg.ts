@@ -1,5 +1,5 @@
 // The virtio rpmsg bus of one vdev (remoteproc.md §6.1–6.3): name-service channels, endpoints, tty devices.
-import type { VirtualFs } from '../fs/types';
+import { FsError, type VirtualFs } from '../fs/types';
 import type { NsAnnouncement, RpmsgMessage } from '../coprocessor/types';
 import { RpmsgTty } from './tty';
 
@@ -91,7 +91,13 @@ export class RpmsgBus {
     const path = `/dev/ttyRPMSG${index}`;
     const local = ch.local ?? FIRST_LOCAL;
     ch.tty = new RpmsgTty(index, path, (payload) => this.host.send({ src: local, dst: ch.addr, payload }));
-    this.host.fs.setSpecial(path, ch.tty.node());
+    try {
+      this.host.fs.setSpecial(path, ch.tty.node());
+    } catch (e) {
+      // a plain file left at the node's path (`cat > /dev/ttyRPMSG0` while no tty existed): devtmpfs's mknod fails
+      // with EEXIST and the device stays registered without a node, as on a real board
+      if (!(e instanceof FsError && e.errno === 'EEXIST')) throw e;
+    }
   }
 
   private remove(ch: Channel): void {

@@ -26,6 +26,8 @@ export interface RprocHost {
   capabilities: { detach: boolean; watchdogCrash: boolean };
   /** fault knob: extra time a `start` blocks before the core is released */
   hangStartMs(): number;
+  /** modelled latency of a start (timing.ts) */
+  timing?: { wait(kind: 'start'): Promise<void> };
 }
 
 export class Rproc {
@@ -151,6 +153,7 @@ export class Rproc {
     // the hang knob is re-read while waiting, so lowering it releases a hung start early
     const since = Date.now();
     while (Date.now() - since < this.host.hangStartMs()) await sleep(Math.min(10, this.host.hangStartMs() - (Date.now() - since)));
+    await this.host.timing?.wait('start');
     const image = this.bootImage(fw, live);
     if (this.dead) return ERRNO.ENODEV ?? 19;
     this.announced = [];

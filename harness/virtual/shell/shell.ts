@@ -108,6 +108,7 @@ export class Shell {
 
   /** Runs an already parsed script (the interactive terminal parses first to detect continuation lines). */
   async runParsed(list: List, io: ShellIO): Promise<number> {
+    await this.host.beforeCommand?.();
     this.io = io;
     for (const [k, v] of Object.entries(io.env ?? {})) {
       this.vars.set(k, v);

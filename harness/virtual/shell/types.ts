@@ -34,6 +34,8 @@ export interface ShellHost {
   shellName?: string;
   /** extra commands the board provides (e.g. `reboot`), found before the built-in command table */
   commands?: Record<string, ShellCommand>;
+  /** awaited before each command line runs (the kernel model's modelled exec latency, timing.ts) */
+  beforeCommand?(): Promise<void>;
 }
 
 /** Streams of one `run()`: output is delivered as it is produced, never buffered to the end. */

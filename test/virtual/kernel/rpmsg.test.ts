@@ -104,3 +104,13 @@ describe('remoteproc.md §6.3 rpmsg_tty', () => {
     expect(seen).toEqual(['hello\n']);
   });
 });
+
+describe('a plain file where a tty node goes', () => {
+  test('`cat > /dev/ttyRPMSG0` with no tty left a regular file: the next start keeps it (devtmpfs mknod EEXIST) and the second tty still appears', async () => {
+    const b = await makeBoard();
+    expect(await write(b, '/dev/ttyRPMSG0', 'typed while no tty existed\n')).toBeNull();
+    await start(b, firmwareImage({ map: MP15, table: stTable(MP15) }));
+    await until(b, () => exists(b, '/dev/ttyRPMSG1'), 'ttyRPMSG1');
+    expect(b.fs.stat('/dev/ttyRPMSG0')?.type).toBe('file');
+  });
+});
