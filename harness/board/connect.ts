@@ -49,7 +49,7 @@ export async function connectBoard(target: Target, opts: ConnectOptions = {}): P
     ssh.on('connected', () => {
       reached = true;
     });
-    const runner = retryingRunner(sshRunner(ssh), { board: instance.name, mayBeRebooting: () => reached });
+    const runner = retryingRunner(sshRunner(ssh), { board: instance.name, mayBeRebooting: () => reached, rebootBudgetMs: profile.timeouts.reboot });
     const files = sshFiles(ssh);
     const board = createBoard({
       instance,

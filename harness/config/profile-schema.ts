@@ -104,6 +104,8 @@ const kernelSchema = mapping({
 const DEFAULT_TIMEOUTS = {
   connect: 10_000, exec: 10_000, upload: 30_000, start: 10_000, stop: 5_000,
   tty: 5_000, crash: 10_000, recovery: 15_000, coredump: 10_000, console: 10_000,
+  // how long a board whose connection dropped is waited for before it counts as lost (a reboot takes this long)
+  reboot: 60_000,
 } as const;
 export type Phase = keyof typeof DEFAULT_TIMEOUTS;
 

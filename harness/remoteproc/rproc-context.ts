@@ -41,7 +41,8 @@ export class RprocContext {
     this.profile = o.profile;
     this.board = o.board;
     this.name = o.profile.coprocessor.name;
-    this.pollMs = o.pollMs ?? 50;
+    // each poll is one exec on the open connection (about 1 ms): a short interval adds little load and no idle time
+    this.pollMs = o.pollMs ?? 15;
     this.dmesg = new DmesgCursor(o.runner, o.profile.timeouts.exec);
   }
 

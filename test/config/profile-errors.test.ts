@@ -136,7 +136,7 @@ describe('profile values', () => {
   test('timeouts default per phase and can be overridden one by one', () => {
     boards.write('slow.yaml', 'extends: stm32mp157f-dk2\ntimeouts: { start: 60000 }\n');
     const t = loadProfile('slow', { boardsDir: boards.dir }).timeouts;
-    expect(t).toEqual({ connect: 10000, exec: 10000, upload: 30000, start: 60000, stop: 5000, tty: 5000, crash: 10000, recovery: 15000, coredump: 10000, console: 10000 });
+    expect(t).toEqual({ connect: 10000, exec: 10000, upload: 30000, start: 60000, stop: 5000, tty: 5000, crash: 10000, recovery: 15000, coredump: 10000, console: 10000, reboot: 60000 });
   });
 });
 

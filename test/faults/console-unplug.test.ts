@@ -62,8 +62,9 @@ describeWithTools([TOOLS.xmllint], 'console unplugged mid-run (hil flow)', () =>
   describeE2e('hil', () => {
     test('the run passes; console-<board>.log says lost and reopened, and goes on with later kernel lines', async () => {
       const before = await rig.snapshot();
-      // the rpmsg suite runs for seconds after its first test, so the cable is back long before the run ends
-      const run = runHilOn(rig, ['--suite', 'rpmsg', '--variant', 'st-default']);
+      // unplugged at the first boot test: boot, trace and rpmsg run for seconds after it (rpmsg alone can end within
+      // the ~700 ms the capture's backoff needs to reopen), so the cable is back long before the run ends
+      const run = runHilOn(rig, ['--suite', 'boot,trace,rpmsg', '--variant', 'st-default']);
       await whenRecord(rig, () => true);
       await rig.cable.unplug(RUN_UNPLUG_MS);
       const { code, interrupted } = await run;

@@ -46,8 +46,8 @@ describeWithTools([TOOLS.armGcc, TOOLS.make], 'a board lost during the run', () 
       suites: ['cut'],
       variants: ['st-default'],
       specDir: dir,
-      // short connect budget: a board that is gone is given up on in 1 s instead of 10
-      profile: (p) => ({ ...p, timeouts: { ...p.timeouts, connect: 1000 } }),
+      // short connect and reboot budgets: a board that is gone is given up on in seconds instead of a minute
+      profile: (p) => ({ ...p, timeouts: { ...p.timeouts, connect: 1000, reboot: 2000 } }),
       onRecord: () => {
         cut ??= (async () => {
           await board?.power.off();
