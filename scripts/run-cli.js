@@ -1,40 +1,14 @@
 #!/usr/bin/env node
 // Starts a compiled CLI from dist/, rebuilding first only when a source file is newer than the build.
 'use strict';
-const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
 
-const root = path.resolve(__dirname, '..');
-const stamp = path.join(root, 'dist', '.build-stamp');
-
-function newestMtime(dir) {
-  let newest = 0;
-  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-    const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) newest = Math.max(newest, newestMtime(full));
-    else if (entry.name.endsWith('.ts')) newest = Math.max(newest, fs.statSync(full).mtimeMs);
-  }
-  return newest;
-}
-
-function ensureBuilt() {
-  const built = fs.existsSync(stamp) ? fs.statSync(stamp).mtimeMs : 0;
-  const sources = Math.max(newestMtime(path.join(root, 'harness')), newestMtime(path.join(root, 'bench')),
-    fs.statSync(path.join(root, 'tsconfig.json')).mtimeMs);
-  if (built >= sources) return;
-  const tsc = require.resolve('typescript/bin/tsc');
-  const r = spawnSync(process.execPath, [tsc, '-p', path.join(root, 'tsconfig.build.json')], { stdio: 'inherit' });
-  if (r.status !== 0) {
-    console.error('rproc-hil: the TypeScript build failed (see above); fix it or run `npm run build` for details.');
-    process.exit(2);
-  }
-  fs.writeFileSync(stamp, new Date().toISOString());
-}
+const { ensureBuilt, root } = require('./ensure-built');
 
 const [name, ...args] = process.argv.slice(2);
 const entry = path.join(root, 'dist', 'harness', 'cli', `${name}.js`);
-ensureBuilt();
+if (!ensureBuilt()) process.exit(2);
 if (!fs.existsSync(entry)) {
   console.error(`rproc-hil: no CLI named "${name}" (expected ${path.relative(root, entry)})`);
   process.exit(2);

@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { PassThrough } from 'node:stream';
 import { loadProfile, type BoardProfile, type FarmInstance } from '../../harness/config';
 import { spawnBoardJest, type BoardJestResult } from '../../harness/jest/spawn';
 import type { SessionSpec } from '../../harness/jest/types';
@@ -14,6 +15,8 @@ export type VirtualBoardName = 'virtual-mp157' | 'virtual-mp257' | 'twin-mp157' 
 
 export interface SuiteRunOptions {
   board: VirtualBoardName;
+  /** the board's name in the run (classnames, ids, messages); default the profile name `board` */
+  name?: string;
   /** suite names (`rpmsg` runs suites/rpmsg.spec.ts, or <specDir>/rpmsg.spec.ts) */
   suites: string[];
   /** --variant filter (default: every variant of the board's port) */
@@ -75,7 +78,7 @@ export function firmwareDirOf(port: string): string {
 
 /**
  * Starts the board in-process (TCP console), writes the session as `npm run hil` does and spawns the board's jest.
- * Power is `{ backend: none }` in the inventory entry for now (the child cannot reach this process's power switch).
+ * Power reaches this process's switch through the board's power socket, as for a board started by `npm run hil`.
  */
 export async function runSuitesOnVirtualBoard(o: SuiteRunOptions): Promise<SuiteRun> {
   const profile = loadProfile(o.board);
@@ -91,17 +94,18 @@ export async function runSuitesOnVirtualBoard(o: SuiteRunOptions): Promise<Suite
     await o.onStart?.(vb);
     const { host, port, user, privateKey, hostKey } = vb.ssh;
     const power = { backend: 'virtual' as const, socket: vb.powerSocket };
-    const base: FarmInstance = { name: o.board, type: profile.name, ssh: { host, port, user, privateKey, hostKey }, console: vb.console, power };
-    const workDir = path.join(outDir, '.work', o.board);
+    const name = o.name ?? o.board;
+    const base: FarmInstance = { name, type: profile.name, ssh: { host, port, user, privateKey, hostKey }, console: vb.console, power };
+    const workDir = path.join(outDir, '.work', name);
     const spec: SessionSpec = {
       runId: runId(),
-      board: o.board,
+      board: name,
       profile: o.profile ? o.profile(profile) : profile,
       instance: o.instance ? o.instance(base) : base,
       outDir,
       workDir,
-      evidenceDir: path.join(outDir, 'evidence', o.board),
-      consoleLog: path.join(outDir, `console-${o.board}.log`),
+      evidenceDir: path.join(outDir, 'evidence', name),
+      consoleLog: path.join(outDir, `console-${name}.log`),
       firmwareDir: firmwareDirOf(profile.coprocessor.firmwarePort),
       firmwareSource: 'builtin',
       variants: o.variants ?? null,
@@ -123,4 +127,25 @@ export async function runSuitesOnVirtualBoard(o: SuiteRunOptions): Promise<Suite
     await cleanup();
     throw e;
   }
+}
+
+/**
+ * The suites again on a board a SuiteRun left up, with a changed session (what `npm run hil` would have written for
+ * other flags), into `<outDir>/<name>/`; `change` gets the session and an empty firmware directory it may fill.
+ */
+export async function rerunWith(run: SuiteRun, name: string, change: (s: SessionSpec, fwDir: string) => SessionSpec): Promise<{ exitCode: number; records: TestRecord[] }> {
+  const out = path.join(run.outDir, name);
+  const fwDir = path.join(out, 'firmware');
+  fs.mkdirSync(fwDir, { recursive: true });
+  const spec = change({
+    ...run.spec,
+    outDir: out,
+    workDir: path.join(out, '.work', run.spec.board),
+    evidenceDir: path.join(out, 'evidence', run.spec.board),
+    consoleLog: path.join(out, `console-${run.spec.board}.log`),
+  }, fwDir);
+  const quiet = new PassThrough();
+  quiet.resume(); // the child's error report is read from its records, not echoed here
+  const r = await spawnBoardJest(spec, { stderr: quiet });
+  return { exitCode: r.exitCode, records: readRecordLines(path.join(spec.workDir, 'records.jsonl')) };
 }

@@ -2,12 +2,9 @@
 // reasoned skips), and fails with clear messages when the manifest or the profile lies about the board.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { PassThrough } from 'node:stream';
 import { applyMutation, parseVariantManifest, variantsForPort } from '../../harness/firmware';
-import { spawnBoardJest } from '../../harness/jest/spawn';
-import type { SessionSpec } from '../../harness/jest/types';
 import type { TestRecord } from '../../harness/reporting/types';
-import { readRecordLines, runSuitesOnVirtualBoard, type SuiteRun } from '../helpers/suite-run';
+import { rerunWith, runSuitesOnVirtualBoard, type SuiteRun } from '../helpers/suite-run';
 import { describeWithTools, hasTool, TOOLS } from '../helpers/tools';
 
 const REPO = path.resolve(__dirname, '..', '..');
@@ -24,25 +21,6 @@ const manifest = parseVariantManifest(fs.readFileSync(path.join(REPO, 'firmware'
 interface Rerun {
   exitCode: number;
   records: TestRecord[];
-}
-
-/** the boot suite again on a board a SuiteRun left up, with a changed session (what `npm run hil` would have written) */
-async function rerun(run: SuiteRun, name: string, change: (s: SessionSpec, fwDir: string) => SessionSpec): Promise<Rerun> {
-  const out = path.join(run.outDir, name);
-  const fwDir = path.join(out, 'firmware');
-  fs.mkdirSync(fwDir, { recursive: true });
-  const base: SessionSpec = {
-    ...run.spec,
-    outDir: out,
-    workDir: path.join(out, '.work', run.spec.board),
-    evidenceDir: path.join(out, 'evidence', run.spec.board),
-    consoleLog: path.join(out, `console-${run.spec.board}.log`),
-  };
-  const spec = change(base, fwDir);
-  const quiet = new PassThrough();
-  quiet.resume(); // the child's error report is read from its records, not echoed here
-  const r = await spawnBoardJest(spec, { stderr: quiet });
-  return { exitCode: r.exitCode, records: readRecordLines(path.join(spec.workDir, 'records.jsonl')) };
 }
 
 function copyPort(port: string, to: string): void {
@@ -78,14 +56,14 @@ beforeAll(async () => {
   // allSettled: every board that started is in `runs` (and stopped by afterAll) even when another run failed
   const [c, l, t] = await Promise.allSettled([
     // --firmware DIR: st-default plus a devmem mutant (expectations derived from each table); no trace capability
-    runThen('virtual-mp157', (run) => rerun(run, 'custom', (s, dir) => {
+    runThen('virtual-mp157', (run) => rerunWith(run, 'custom', (s, dir) => {
       const st = fs.readFileSync(path.join(REPO, 'firmware', 'build', 'stm32mp15', 'st-default.elf'));
       fs.writeFileSync(path.join(dir, 'st-default.elf'), st);
       fs.writeFileSync(path.join(dir, 'devmem-entry.elf'), applyMutation(st, 'devmem-entry'));
       return { ...s, firmwareSource: 'custom', firmwareDir: dir, variants: null, profile: { ...s.profile, capabilities: { ...s.profile.capabilities, trace: false } } };
     })),
     // the manifest's vdev-only (1 tty, no trace) is really st-default (2 ttys, trace0); the profile claims kernel 5.15
-    runThen('virtual-mp257', (run) => rerun(run, 'lie', (s, dir) => {
+    runThen('virtual-mp257', (run) => rerunWith(run, 'lie', (s, dir) => {
       copyPort('stm32mp25', dir);
       fs.copyFileSync(path.join(dir, 'st-default.elf'), path.join(dir, 'vdev-only.elf'));
       const kernel = { ...s.profile.kernel, release: '5.15.118-stm32mp-r2', stateRules: 'ebusy' as const };

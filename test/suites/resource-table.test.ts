@@ -2,13 +2,10 @@
 // firmware set gets reasoned skips, and a lying manifest or profile makes it fail saying what it expected and saw.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { PassThrough } from 'node:stream';
 import { boardRulesOf } from '../../harness/config';
 import { analyzeFirmware, applyMutation, MUTATIONS, parseVariantManifest, variantsForPort } from '../../harness/firmware';
-import { spawnBoardJest } from '../../harness/jest/spawn';
-import type { SessionSpec } from '../../harness/jest/types';
 import type { TestRecord } from '../../harness/reporting/types';
-import { readRecordLines, runSuitesOnVirtualBoard, type SuiteRun } from '../helpers/suite-run';
+import { rerunWith, runSuitesOnVirtualBoard, type SuiteRun } from '../helpers/suite-run';
 import { describeWithTools, hasTool, TOOLS } from '../helpers/tools';
 
 const REPO = path.resolve(__dirname, '..', '..');
@@ -23,24 +20,6 @@ const sampleFor = (port: string) => variantsForPort(manifest, port).filter((v) =
 interface Rerun {
   exitCode: number;
   records: TestRecord[];
-}
-
-/** the suite again on a board a SuiteRun left up, with a changed session (what `npm run hil` would have written) */
-async function rerun(run: SuiteRun, name: string, change: (s: SessionSpec, fwDir: string) => SessionSpec): Promise<Rerun> {
-  const out = path.join(run.outDir, name);
-  const fwDir = path.join(out, 'firmware');
-  fs.mkdirSync(fwDir, { recursive: true });
-  const spec = change({
-    ...run.spec,
-    outDir: out,
-    workDir: path.join(out, '.work', run.spec.board),
-    evidenceDir: path.join(out, 'evidence', run.spec.board),
-    consoleLog: path.join(out, `console-${run.spec.board}.log`),
-  }, fwDir);
-  const quiet = new PassThrough();
-  quiet.resume(); // the child's error report is read from its records, not echoed here
-  const r = await spawnBoardJest(spec, { stderr: quiet });
-  return { exitCode: r.exitCode, records: readRecordLines(path.join(spec.workDir, 'records.jsonl')) };
 }
 
 const elfOf = (port: string, variant: string) => fs.readFileSync(path.join(REPO, 'firmware', 'build', port, `${variant}.elf`));
@@ -68,14 +47,14 @@ beforeAll(async () => {
   // allSettled: every board that started is in `runs` (and stopped by afterAll) even when another run failed
   const [c, l, t] = await Promise.allSettled([
     // --firmware DIR without st-default: a devmem mutant (does not boot) and no-table
-    runThen('virtual-mp157', (run) => rerun(run, 'custom', (s, dir) => {
+    runThen('virtual-mp157', (run) => rerunWith(run, 'custom', (s, dir) => {
       fs.writeFileSync(path.join(dir, 'devmem-entry.elf'), applyMutation(elfOf('stm32mp15', 'st-default'), 'devmem-entry'));
       fs.writeFileSync(path.join(dir, 'no-table.elf'), elfOf('stm32mp15', 'no-table'));
       return { ...s, firmwareSource: 'custom', firmwareDir: dir, variants: null };
     })),
     // two-traces is really small-log (one 256-byte trace; the manifest says cm33_log + cm33_diag, 1048 bytes), and the
     // profile moves vdev0vring0's pa
-    runThen('virtual-mp257', (run) => rerun(run, 'lie', (s, dir) => {
+    runThen('virtual-mp257', (run) => rerunWith(run, 'lie', (s, dir) => {
       for (const v of variantsForPort(manifest, 'stm32mp25')) fs.writeFileSync(path.join(dir, `${v.name}.elf`), elfOf('stm32mp25', v.name));
       fs.writeFileSync(path.join(dir, 'two-traces.elf'), elfOf('stm32mp25', 'small-log'));
       const memory = s.profile.coprocessor.memory.map((m) => (m.name === 'vdev0vring0' ? { ...m, pa: 0x90000000 } : m));

@@ -1,14 +1,9 @@
 // The rpmsg suite run by the board jest process against both virtual boards, and proof that it fails when echo stops (twin: crash.test.ts).
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import { loadProfile } from '../../harness/config';
-import { spawnBoardJest } from '../../harness/jest/spawn';
-import type { SessionSpec } from '../../harness/jest/types';
 import type { EvidenceIndex, TestRecord } from '../../harness/reporting/types';
-import { startVirtualBoard } from '../../harness/virtual';
 import { describeReplies, expectedSplitReplies, splitProbe, ttyChunks } from '../../suites/lib/rpmsg-payload';
-import { readRecordLines, runSuitesOnVirtualBoard, type SuiteRun } from '../helpers/suite-run';
+import { runSuitesOnVirtualBoard, type SuiteRun } from '../helpers/suite-run';
 
 const ECHO_TESTS = [
   'echo-of-1-byte',
@@ -121,46 +116,25 @@ describe('rpmsg suite on virtual-mp257 (st-default, vring-4)', () => {
  * so the core stays "running" and silent. The session's profile gets a 1 s tty budget to keep the run short.
  */
 describe('rpmsg suite on a virtual-mp257 whose firmware stops echoing', () => {
-  const dirs: string[] = [];
+  let run: SuiteRun | undefined;
   let records: TestRecord[] = [];
   let exitCode = -1;
   let outDir = '';
 
   beforeAll(async () => {
-    const profile = loadProfile('virtual-mp257');
-    const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'rproc-hil-rpmsg-neg-'));
-    outDir = fs.mkdtempSync(path.join(os.tmpdir(), 'rproc-hil-rpmsg-neg-run-'));
-    dirs.push(stateDir, outDir);
-    const vb = await startVirtualBoard({ profile, stateDir, console: 'tcp', faults: { crashAfterMessages: 3 } });
-    try {
-      const { host, port, user, privateKey, hostKey } = vb.ssh;
-      const workDir = path.join(outDir, '.work', 'silent-mp257');
-      const spec: SessionSpec = {
-        runId: '20260101-000000-0000',
-        board: 'silent-mp257',
-        profile: { ...profile, timeouts: { ...profile.timeouts, tty: 1000 } },
-        instance: { name: 'silent-mp257', type: profile.name, ssh: { host, port, user, privateKey, hostKey }, console: vb.console, power: { backend: 'none' } },
-        outDir,
-        workDir,
-        evidenceDir: path.join(outDir, 'evidence', 'silent-mp257'),
-        consoleLog: path.join(outDir, 'console-silent-mp257.log'),
-        firmwareDir: path.resolve(__dirname, '..', '..', 'firmware', 'build', profile.coprocessor.firmwarePort),
-        firmwareSource: 'builtin',
-        variants: ['st-default'],
-        suites: ['rpmsg'],
-        leaseWaitS: 5,
-        owner: 'rpmsg-negative@rproc-hil-tests',
-        retries: 0,
-      };
-      ({ exitCode } = await spawnBoardJest(spec));
-      records = readRecordLines(path.join(workDir, 'records.jsonl'));
-    } finally {
-      await vb.stop();
-    }
+    run = await runSuitesOnVirtualBoard({
+      board: 'virtual-mp257',
+      name: 'silent-mp257',
+      suites: ['rpmsg'],
+      variants: ['st-default'],
+      profile: (p) => ({ ...p, timeouts: { ...p.timeouts, tty: 1000 } }),
+      onStart: (vb) => vb.setFault('crashAfterMessages', 3),
+    });
+    ({ records, exitCode, outDir } = run);
   }, 60_000);
 
-  afterAll(() => {
-    for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
+  afterAll(async () => {
+    await run?.cleanup();
   });
 
   test('fails (exit 1): every test fails as a test failure, not an infrastructure error', () => {

@@ -1,14 +1,9 @@
 // The trace suite run by the board jest process against both virtual boards, and on a board without the trace capability.
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import { loadProfile } from '../../harness/config';
-import { spawnBoardJest } from '../../harness/jest/spawn';
-import type { SessionSpec } from '../../harness/jest/types';
 import type { EvidenceIndex, TestRecord } from '../../harness/reporting/types';
-import { startVirtualBoard } from '../../harness/virtual';
 import { predictLog } from '../../suites/lib/trace-predict';
-import { readRecordLines, runSuitesOnVirtualBoard, type SuiteRun } from '../helpers/suite-run';
+import { runSuitesOnVirtualBoard, type SuiteRun } from '../helpers/suite-run';
 
 const EXISTS = 'trace0-exists-exactly-when-the-table-has-a-trace-entry';
 const BOOT = 'trace0-starts-with-the-boot-line';
@@ -102,45 +97,23 @@ describe('trace suite on virtual-mp257 (st-default, trace-only)', () => {
 
 /** a virtual-mp157 whose profile says it has no trace capability (a board whose firmware logs elsewhere, firmware.md §2.3) */
 describe('trace suite on a board without the trace capability', () => {
-  const dirs: string[] = [];
+  let run: SuiteRun | undefined;
   let records: TestRecord[] = [];
   let exitCode = -1;
 
   beforeAll(async () => {
-    const profile = loadProfile('virtual-mp157');
-    const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'rproc-hil-trace-nocap-'));
-    const outDir = fs.mkdtempSync(path.join(os.tmpdir(), 'rproc-hil-trace-nocap-run-'));
-    dirs.push(stateDir, outDir);
-    const vb = await startVirtualBoard({ profile, stateDir, console: 'tcp' });
-    try {
-      const { host, port, user, privateKey, hostKey } = vb.ssh;
-      const workDir = path.join(outDir, '.work', 'notrace-mp157');
-      const spec: SessionSpec = {
-        runId: '20260101-000000-0001',
-        board: 'notrace-mp157',
-        profile: { ...profile, name: 'notrace-mp157', capabilities: { ...profile.capabilities, trace: false } },
-        instance: { name: 'notrace-mp157', type: profile.name, ssh: { host, port, user, privateKey, hostKey }, console: vb.console, power: { backend: 'none' } },
-        outDir,
-        workDir,
-        evidenceDir: path.join(outDir, 'evidence', 'notrace-mp157'),
-        consoleLog: path.join(outDir, 'console-notrace-mp157.log'),
-        firmwareDir: path.resolve(__dirname, '..', '..', 'firmware', 'build', profile.coprocessor.firmwarePort),
-        firmwareSource: 'builtin',
-        variants: ['st-default', 'vdev-only'],
-        suites: ['trace'],
-        leaseWaitS: 5,
-        owner: 'trace-nocap@rproc-hil-tests',
-        retries: 0,
-      };
-      ({ exitCode } = await spawnBoardJest(spec));
-      records = readRecordLines(path.join(workDir, 'records.jsonl'));
-    } finally {
-      await vb.stop();
-    }
+    run = await runSuitesOnVirtualBoard({
+      board: 'virtual-mp157',
+      name: 'notrace-mp157',
+      suites: ['trace'],
+      variants: ['st-default', 'vdev-only'],
+      profile: (p) => ({ ...p, name: 'notrace-mp157', capabilities: { ...p.capabilities, trace: false } }),
+    });
+    ({ records, exitCode } = run);
   }, 60_000);
 
-  afterAll(() => {
-    for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
+  afterAll(async () => {
+    await run?.cleanup();
   });
 
   test('every trace test is skipped, each naming the missing capability', () => {
