@@ -1,7 +1,7 @@
 // Contract types between `npm run hil` (the parent) and the jest process it starts per board, and what suites see.
 import type { BoardProfile, FarmInstance } from '../config';
 import type { Board } from '../board';
-import type { FirmwareReport } from '../firmware';
+import type { FirmwareReport, ManifestExpect } from '../firmware';
 import type { CommandRunner, RemoteprocDriver } from '../remoteproc';
 import type { ConsoleCapture } from '../transports';
 
@@ -40,19 +40,7 @@ export interface SessionSpec {
 }
 
 /** What a board shows with one variant (firmware/variants.yaml `expect.<soc>`); null = unknown (custom firmware). */
-export interface VariantExpect {
-  verdict: 'ok' | 'no-table' | 'fatal';
-  errno: number | null;
-  boots: boolean;
-  rpmsg: boolean;
-  channels: number | null;
-  ttys: number | null;
-  control: boolean | null;
-  traces: string[];
-  traceNames: string[];
-  logSize: number;
-  vringNum: number;
-}
+export type VariantExpect = ManifestExpect;
 
 /** One firmware variant as planned for this board. */
 export interface VariantPlan {

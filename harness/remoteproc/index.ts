@@ -19,7 +19,7 @@ export type { DeployResult } from './deploy';
 export type { FirmwareFormat } from './signed-image';
 export { decodeHexdump } from './remote-bytes';
 export { shq, checkFirmwareName } from './shell-words';
-export { RpmsgTty, openChannels, burstMessage } from './rpmsg-tty';
+export { RpmsgTty, openChannels, openTtyStreams, burstMessage } from './rpmsg-tty';
 export type { BurstResult, RpmsgChannels, TtyOptions } from './rpmsg-tty';
 export { latencyStats, throughput } from './latency-stats';
 export type { LatencyStats } from './latency-stats';

@@ -35,6 +35,41 @@ export function burstMessage(seq: number, size: number): Buffer {
 }
 
 /**
+ * Opens the two channels of one /dev/ttyRPMSGn (see RpmsgTty): the reader is ready once the tty is open on the board,
+ * the writer is `cat > tty`. Other tty clients (a suite's raw probe) use the same opening.
+ */
+export async function openTtyStreams(runner: CommandRunner, device: string, opts: TtyOptions = {}): Promise<{ reader: RemoteStream; writer: RemoteStream }> {
+  if (!/^\/dev\/ttyRPMSG\d+$/.test(device)) throw new UsageError(`${JSON.stringify(device)} is not an RPMsg tty: use /dev/ttyRPMSG<n>`);
+  const board = opts.board ?? 'the board';
+  const timeoutMs = opts.timeoutMs ?? 5000;
+  const dev = shq(device);
+  const reader = await runner.stream(`stty -F ${dev} raw -echo && { echo ${READY} >&2; cat; } < ${dev}`);
+  let stderr = '';
+  const ready = new Promise<void>((resolve, reject) => {
+    const t = setTimeout(() => reject(new InfraError('E_TIMEOUT', `phase "tty open" ran out of its ${timeoutMs} ms budget on ${board} opening ${device}; stderr: ${stderr.trim() || '(none)'}`, { device, board })), timeoutMs);
+    reader.onStderr((c) => {
+      stderr += c.toString('latin1');
+      if (stderr.includes(READY)) {
+        clearTimeout(t);
+        resolve();
+      }
+    });
+    void reader.exited.then((code) => {
+      clearTimeout(t);
+      reject(new InfraError('E_REMOTE', `opening ${device} on ${board} failed (exit ${code}): ${stderr.trim() || 'no error text'}`, { device, board, code }));
+    });
+  });
+  try {
+    await ready;
+  } catch (e) {
+    reader.close();
+    throw e;
+  }
+  const writer = await runner.stream(`cat > ${dev}`);
+  return { reader, writer };
+}
+
+/**
  * One /dev/ttyRPMSGn over two stream channels: a reader `{ …; cat; } < tty` (the redirect opens the tty BEFORE the
  * ready marker is printed, so no reply can arrive while nobody holds it open) and a writer `cat > tty` fed through
  * its stdin (each chunk one write(2), i.e. one rpmsg message up to 496 bytes). One `cat & cat >` channel would leave
@@ -54,34 +89,8 @@ export class RpmsgTty {
   }
 
   static async open(runner: CommandRunner, device: string, opts: TtyOptions = {}): Promise<RpmsgTty> {
-    if (!/^\/dev\/ttyRPMSG\d+$/.test(device)) throw new UsageError(`${JSON.stringify(device)} is not an RPMsg tty: use /dev/ttyRPMSG<n>`);
-    const board = opts.board ?? 'the board';
-    const timeoutMs = opts.timeoutMs ?? 5000;
-    const dev = shq(device);
-    const reader = await runner.stream(`stty -F ${dev} raw -echo && { echo ${READY} >&2; cat; } < ${dev}`);
-    let stderr = '';
-    const ready = new Promise<void>((resolve, reject) => {
-      const t = setTimeout(() => reject(new InfraError('E_TIMEOUT', `phase "tty open" ran out of its ${timeoutMs} ms budget on ${board} opening ${device}; stderr: ${stderr.trim() || '(none)'}`, { device, board })), timeoutMs);
-      reader.onStderr((c) => {
-        stderr += c.toString('latin1');
-        if (stderr.includes(READY)) {
-          clearTimeout(t);
-          resolve();
-        }
-      });
-      void reader.exited.then((code) => {
-        clearTimeout(t);
-        reject(new InfraError('E_REMOTE', `opening ${device} on ${board} failed (exit ${code}): ${stderr.trim() || 'no error text'}`, { device, board, code }));
-      });
-    });
-    try {
-      await ready;
-    } catch (e) {
-      reader.close();
-      throw e;
-    }
-    const writer = await runner.stream(`cat > ${dev}`);
-    return new RpmsgTty(device, board, reader, writer);
+    const { reader, writer } = await openTtyStreams(runner, device, opts);
+    return new RpmsgTty(device, opts.board ?? 'the board', reader, writer);
   }
 
   private timeout(what: string, timeoutMs: number): (seen: Buffer) => InfraError {

@@ -1,11 +1,9 @@
 // A bare rpmsg tty client for the split test: one raw write of any length, then reply lines read back as they come.
 import type { CommandRunner, RemoteStream } from '../../harness/remoteproc';
-import { shq } from '../../harness/remoteproc';
-
-const READY = 'rproc-hil-raw-tty-open';
+import { openTtyStreams } from '../../harness/remoteproc';
 
 /**
- * Same shape as harness RpmsgTty (reader opened before the ready marker, writer `cat > tty` so each write is one
+ * Opened as harness RpmsgTty is (openTtyStreams: reader ready before any reply, writer `cat > tty` so each write is one
  * write(2)), but without its one-command-one-line rule: the split test sends one write that draws several reply lines.
  */
 export class RawTty {
@@ -30,30 +28,8 @@ export class RawTty {
   }
 
   static async open(runner: CommandRunner, device: string, timeoutMs: number): Promise<RawTty> {
-    if (!/^\/dev\/ttyRPMSG\d+$/.test(device)) throw new Error(`${JSON.stringify(device)} is not an rpmsg tty (/dev/ttyRPMSG<n>)`);
-    const dev = shq(device);
-    const reader = await runner.stream(`stty -F ${dev} raw -echo && { echo ${READY} >&2; cat; } < ${dev}`);
-    let stderr = '';
-    try {
-      await new Promise<void>((resolve, reject) => {
-        const t = setTimeout(() => reject(new Error(`opening ${device} took longer than ${timeoutMs} ms; stderr: ${stderr.trim() || '(none)'}`)), timeoutMs);
-        reader.onStderr((c) => {
-          stderr += c.toString('latin1');
-          if (stderr.includes(READY)) {
-            clearTimeout(t);
-            resolve();
-          }
-        });
-        void reader.exited.then((code) => {
-          clearTimeout(t);
-          reject(new Error(`opening ${device} failed (exit ${code}): ${stderr.trim() || 'no error text'}`));
-        });
-      });
-    } catch (e) {
-      reader.close();
-      throw e;
-    }
-    return new RawTty(device, reader, await runner.stream(`cat > ${dev}`));
+    const { reader, writer } = await openTtyStreams(runner, device, { timeoutMs });
+    return new RawTty(device, reader, writer);
   }
 
   private notify(): void {
