@@ -3,22 +3,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { InputError, describeError } from '../errors';
 import { formatHelp, parseArgs, usageError, type CommandSpec } from './args';
+import type { BenchResult, Benchmark } from './bench-types';
 import { EXIT, runCli, type CliIO } from './run';
-
-/** Structural copy of bench/types.ts: harness/ never imports outside itself (DESIGN §2), bench/ is loaded at run time. */
-interface BenchResult {
-  key: string;
-  value: number;
-  unit: string;
-  target?: number;
-  atLeast?: number;
-  detail: string;
-}
-interface Benchmark {
-  name: string;
-  description: string;
-  run(ctx: { runs?: number; quick?: boolean; log(line: string): void }): Promise<BenchResult[]>;
-}
 
 export const BENCH_SPEC: CommandSpec = {
   usage: 'bench [--only NAME]... [--runs N] [--quick] [--out FILE] [--check] [--list]',
